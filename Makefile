@@ -1,0 +1,43 @@
+# One-command set-up: every target creates .venv and installs what it needs on first use.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+# MNIST comes from $MNIST_DIR; on the build machines the shared copy sits beside the checkout.
+MNIST_DIR ?= $(if $(wildcard ../shared/datasets/mnist/SHA256SUMS),$(abspath ../shared/datasets/mnist),)
+export MNIST_DIR
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+STAMP := $(VENV)/.installed
+
+.PHONY: install book test lab clean benchmark report-check lint
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[test]"
+	@if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --silent; fi
+	@touch $@
+
+install: $(STAMP)
+
+book: install  ## execute every chapter (full profile) and build _build/html
+	$(BIN)/python -m mlp_report.book --profile full
+
+test: install  ## unit tests, quick-profile chapters, book build, browser checks
+	$(BIN)/python -m pytest
+
+report-check: install  ## checks on the executed full-profile notebooks (after make book)
+	$(BIN)/python -m pytest tests/report --full-report _build/stage
+
+lab: install  ## JupyterLab on the paired text notebooks
+	$(BIN)/python -m pip install -q -e ".[test,lab]"
+	cd chapters && ../$(BIN)/jupyter lab
+
+benchmark: install  ## fit vs compiled-loop speed (see README, Performance)
+	$(BIN)/python benchmarks/training_speed.py
+
+lint: install
+	$(BIN)/ruff check src tests benchmarks
+
+clean:
+	rm -rf _build artifacts .pytest_cache .ruff_cache

@@ -1,0 +1,31 @@
+"""Where the project keeps caches and results (overridable through environment variables)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def project_root() -> Path:
+    """The checkout holding ``_toc.yml`` and ``pyproject.toml`` (``MLP_REPORT_ROOT`` overrides)."""
+    if os.environ.get("MLP_REPORT_ROOT"):
+        return Path(os.environ["MLP_REPORT_ROOT"]).resolve()
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if (folder / "pyproject.toml").is_file() and (folder / "_toc.yml").is_file():
+            return folder
+    source_checkout = Path(__file__).resolve().parents[2]
+    if (source_checkout / "_toc.yml").is_file():
+        return source_checkout
+    return here
+
+
+def cache_dir() -> Path:
+    """The results cache of training runs (``MLP_REPORT_CACHE``, default ``_build/cache/runs``)."""
+    return Path(os.environ.get("MLP_REPORT_CACHE") or project_root() / "_build" / "cache" / "runs")
+
+
+def results_dir(profile: str) -> Path:
+    """Files one chapter hands to another, per profile (``MLP_REPORT_RESULTS``, default ``_build/results``)."""
+    base = Path(os.environ.get("MLP_REPORT_RESULTS") or project_root() / "_build" / "results")
+    return base / profile

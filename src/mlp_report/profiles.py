@@ -1,0 +1,148 @@
+"""Run profiles of every chapter: ``quick`` executes in seconds for tests, ``full`` reproduces the assignment.
+
+A chapter's ``parameters`` cell sets ``profile`` and optional overrides (``None`` = take the profile's
+value); :func:`resolve` validates them all before anything runs, so a bad papermill parameter fails at
+the top of the chapter with a message naming the parameter, the value and what is allowed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import SimpleNamespace
+from typing import Any
+
+from .data import TRAIN_SIZE
+from .validation import ConfigError, require_choice, require_float, require_int
+
+PROFILE_NAMES = ("quick", "full")
+
+
+def _int(minimum: int, maximum: int | None = None) -> Callable[[str, Any], int]:
+    return lambda name, v: require_int(name, v, minimum=minimum, maximum=maximum)
+
+
+def _optional_int(minimum: int, maximum: int | None = None) -> Callable[[str, Any], int | None]:
+    return lambda name, v: None if v is None else require_int(name, v, minimum=minimum, maximum=maximum)
+
+
+def _positive_floats(name: str, values: Any) -> tuple[float, ...]:
+    if not isinstance(values, (list, tuple)) or not values:
+        raise ConfigError(f"{name}={values!r} is invalid: expected a non-empty list of numbers > 0.")
+    return tuple(require_float(name, v, positive=True) for v in values)
+
+
+def _positive_ints(name: str, values: Any) -> tuple[int, ...]:
+    if not isinstance(values, (list, tuple)) or not values:
+        raise ConfigError(f"{name}={values!r} is invalid: expected a non-empty list of integers >= 1.")
+    return tuple(require_int(name, v, minimum=1) for v in values)
+
+
+def _unit_float(name: str, value: Any) -> float:
+    return require_float(name, value, minimum=0.0, below=1.0)
+
+
+# knob -> validator, per chapter
+KNOBS: dict[str, dict[str, Callable[[str, Any], Any]]] = {
+    "task0": {"train_size": _int(1, TRAIN_SIZE), "epochs": _int(1), "seed": _int(0)},
+    "task1": {
+        "train_size": _int(1, TRAIN_SIZE),
+        "epochs": _int(1),
+        "seeds": _int(1),
+        "batch_sizes": _positive_ints,
+        "hidden_layers": lambda n, v: tuple(require_int(n, x, minimum=1, maximum=64) for x in _positive_ints(n, v)),
+        "learning_rates": _positive_floats,
+        "heatmap_seeds": _int(1),
+        "eval_size": _optional_int(1, 10_000),
+    },
+    "task2": {"train_size": _int(1, TRAIN_SIZE), "seeds": _int(1), "eval_size": _optional_int(1, 10_000)},
+    "task3": {
+        "train_size": _int(1, TRAIN_SIZE),
+        "epochs": _int(1),
+        "seeds": _int(1),
+        "eval_size": _optional_int(1, 10_000),
+        "data_sizes": _positive_ints,
+        "l2": lambda n, v: require_float(n, v, positive=True),
+        "dropout": _unit_float,
+        "small_units": _int(1),
+    },
+    "task4": {"epochs": _int(1), "seeds": _int(1)},
+}
+
+PROFILES: dict[str, dict[str, dict[str, Any]]] = {
+    "task0": {
+        "quick": {"train_size": 2_000, "epochs": 1, "seed": 0},
+        "full": {"train_size": TRAIN_SIZE, "epochs": 3, "seed": 0},
+    },
+    "task1": {
+        "quick": {
+            "train_size": 2_000,
+            "epochs": 1,
+            "seeds": 1,
+            "batch_sizes": (8, 32, 128),
+            "hidden_layers": (1, 2, 4),
+            "learning_rates": (0.01, 0.1, 0.4),
+            "heatmap_seeds": 1,
+            "eval_size": 2_000,
+        },
+        "full": {
+            "train_size": TRAIN_SIZE,
+            "epochs": 3,
+            "seeds": 5,
+            "batch_sizes": (1, 2, 4, 8, 16, 32, 64, 128),
+            "hidden_layers": (1, 2, 4, 6, 8),
+            "learning_rates": (0.01, 0.05, 0.1, 0.2, 0.4, 0.8),
+            "heatmap_seeds": 1,
+            "eval_size": None,
+        },
+    },
+    "task2": {
+        "quick": {"train_size": 2_000, "seeds": 1, "eval_size": None},
+        "full": {"train_size": TRAIN_SIZE, "seeds": 5, "eval_size": None},
+    },
+    "task3": {
+        "quick": {
+            "train_size": 1_000,
+            "epochs": 20,
+            "seeds": 1,
+            "eval_size": 2_000,
+            "data_sizes": (1_000, 2_000),
+            "l2": 1e-3,
+            "dropout": 0.3,
+            "small_units": 16,
+        },
+        "full": {
+            "train_size": 1_000,
+            "epochs": 500,
+            "seeds": 3,
+            "eval_size": None,
+            "data_sizes": (1_000, 2_000, 5_000, 10_000, 50_000),
+            "l2": 1e-3,
+            "dropout": 0.3,
+            "small_units": 16,
+        },
+    },
+    "task4": {"quick": {"epochs": 60, "seeds": 2}, "full": {"epochs": 600, "seeds": 5}},
+}
+
+
+def resolve(chapter: str, profile: str, **overrides: Any) -> SimpleNamespace:
+    """The settings of ``chapter`` under ``profile``, with non-``None`` overrides validated and applied."""
+    require_choice("chapter", chapter, PROFILES)
+    require_choice("profile", profile, PROFILE_NAMES)
+    knobs = KNOBS[chapter]
+    for key in overrides:
+        if key not in knobs:
+            raise ConfigError(
+                f"parameter {key!r} is unknown to {chapter}: allowed parameters are profile, {', '.join(knobs)}."
+            )
+    values = dict(PROFILES[chapter][profile])
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    settings = {k: knobs[k](k, v) for k, v in values.items()}
+    return SimpleNamespace(profile=profile, **settings)
+
+
+def describe(settings: SimpleNamespace) -> str:
+    """One line naming the profile and every knob, for the top of a chapter."""
+    return "Run settings: " + ", ".join(f"{k}={v}" for k, v in vars(settings).items())
+
+

@@ -1,0 +1,322 @@
+"""Seeded sweeps over MNIST runs with a resumable, atomic on-disk results cache.
+
+Every (config, seed) pair is one run. Its result is stored as one JSON file whose name is a hash of the
+config, the seed, the data checksum and the engine version, written to a temporary file and renamed,
+so a killed sweep loses no finished run and never leaves a half-written result behind. A file whose
+embedded checksum does not match is treated as missing and recomputed.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import dataclasses
+import hashlib
+import json
+import multiprocessing
+import os
+import sys
+import tempfile
+import warnings
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .data import TRAIN_SIZE, load_mnist
+from .paths import cache_dir as default_cache_dir
+from .validation import ConfigError, require_choice, require_float, require_int, require_known_keys
+
+SPLITS = ("train", "val", "test")
+
+
+@dataclasses.dataclass(frozen=True)
+class RunConfig:
+    """One MNIST training run. Defaults are the assignment's (Task 0 / Task 1 defaults)."""
+
+    batch_size: int = 32
+    hidden_layers: int = 2
+    learning_rate: float = 0.01
+    epochs: int = 3
+    train_size: int = TRAIN_SIZE  # the first ``train_size`` of the 50,000 training images
+    units: int = 100
+    l2: float = 0.0
+    dropout: float = 0.0
+    class_weight: tuple[tuple[int, float], ...] = ()  # ((class, weight), ...)
+    eval_sets: tuple[str, ...] = ("val",)  # evaluated after every epoch
+    eval_size: int | None = None  # evaluate on the first ``eval_size`` images of each eval set
+    predict: tuple[str, ...] = ()  # eval sets whose final predictions are kept
+
+    def __post_init__(self) -> None:
+        require_int("batch_size", self.batch_size, minimum=1)
+        require_int("hidden_layers", self.hidden_layers, minimum=0, maximum=64)
+        require_float("learning_rate", self.learning_rate, positive=True)
+        require_int("epochs", self.epochs, minimum=1)
+        require_int("train_size", self.train_size, minimum=1, maximum=TRAIN_SIZE)
+        require_int("units", self.units, minimum=1)
+        require_float("l2", self.l2, minimum=0.0)
+        require_float("dropout", self.dropout, minimum=0.0, below=1.0)
+        for cls, weight in self.class_weight:
+            require_int("class_weight class", cls, minimum=0, maximum=9)
+            require_float(f"class_weight[{cls}]", weight, positive=True)
+        for name in (*self.eval_sets, *self.predict):
+            require_choice("eval_sets", name, SPLITS)
+        for name in self.predict:
+            if name not in self.eval_sets:
+                raise ConfigError(f"predict={name!r} is invalid: it must also be in eval_sets {self.eval_sets}.")
+        if self.eval_size is not None:
+            require_int("eval_size", self.eval_size, minimum=1)
+
+    @classmethod
+    def make(cls, **fields: Any) -> RunConfig:
+        """Build a config from keyword fields, rejecting unknown keys with a clear error."""
+        require_known_keys("config", fields, [f.name for f in dataclasses.fields(cls)])
+        for key in ("class_weight",):
+            if isinstance(fields.get(key), Mapping):
+                fields[key] = tuple(sorted((int(k), float(v)) for k, v in fields[key].items()))
+        for key in ("eval_sets", "predict"):
+            if key in fields and isinstance(fields[key], str):
+                fields[key] = (fields[key],)
+            if key in fields:
+                fields[key] = tuple(fields[key])
+        return cls(**fields)
+
+    def as_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @property
+    def updates_per_epoch(self) -> int:
+        return -(-self.train_size // self.batch_size)
+
+
+def _canonical(obj: Any) -> str:
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def cache_key(config: RunConfig, seed: int, data_checksum: str) -> str:
+    """Hash of config + seed + data checksum + engine version."""
+    from .training import ENGINE_VERSION
+
+    blob = _canonical({"config": config.as_dict(), "seed": seed, "data": data_checksum, "engine": ENGINE_VERSION})
+    return hashlib.sha256(blob.encode()).hexdigest()[:32]
+
+
+class ResultCache:
+    """One JSON file per run under ``root``; writes are atomic, reads verify an embedded checksum."""
+
+    def __init__(self, root: str | os.PathLike):
+        self.root = Path(root)
+
+    def path(self, key: str) -> Path:
+        return self.root / key[:2] / f"{key}.json"
+
+    def load(self, key: str) -> dict | None:
+        path = self.path(key)
+        try:
+            doc = json.loads(path.read_text())
+            payload = doc["payload"]
+            if doc["key"] != key or doc["sha256"] != hashlib.sha256(_canonical(payload).encode()).hexdigest():
+                raise ValueError("checksum mismatch")
+        except FileNotFoundError:
+            return None
+        except (ValueError, KeyError, TypeError) as exc:
+            warnings.warn(f"ignoring corrupt cache entry {path} ({exc}); the run is recomputed", stacklevel=2)
+            return None
+        return payload
+
+    def store(self, key: str, payload: dict) -> Path:
+        path = self.path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        doc = {"key": key, "sha256": hashlib.sha256(_canonical(payload).encode()).hexdigest(), "payload": payload}
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{key}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(_canonical(doc))
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return path
+
+
+def run_one(config: RunConfig, seed: int) -> dict:
+    """Train one config with one seed on MNIST and return a JSON-ready record."""
+    from .models import build_mlp
+    from .training import train
+
+    data = load_mnist()
+    x, y = data.x_train[: config.train_size], data.y_train[: config.train_size]
+    eval_sets = {}
+    for name in config.eval_sets:
+        ex, ey = (x, y) if name == "train" else data.split(name)
+        if config.eval_size is not None:
+            ex, ey = ex[: config.eval_size], ey[: config.eval_size]
+        eval_sets[name] = (ex, ey)
+    model = build_mlp(
+        config.hidden_layers, config.units, config.learning_rate, l2=config.l2, dropout=config.dropout, seed=seed
+    )
+    result = train(
+        model,
+        x,
+        y,
+        batch_size=config.batch_size,
+        epochs=config.epochs,
+        seed=seed,
+        eval_sets=eval_sets,
+        class_weight=dict(config.class_weight) or None,
+        predict=config.predict,
+        keep_model=False,
+    )
+    return {
+        "history": result.history,
+        "fit_seconds": result.fit_seconds,
+        "params": result.params,
+        "updates": result.updates,
+        "predictions": {k: v.tolist() for k, v in result.predictions.items()},
+        "confidences": {k: np.round(v, 5).tolist() for k, v in result.confidences.items()},
+    }
+
+
+def _worker_init(threads: int) -> None:
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import tensorflow as tf
+
+    tf.config.threading.set_intra_op_parallelism_threads(threads)
+    tf.config.threading.set_inter_op_parallelism_threads(threads)
+
+
+def local_executor(workers: int | None = None) -> cf.ProcessPoolExecutor:
+    """A process pool (spawned, so TensorFlow starts clean) splitting the machine's cores between workers."""
+    cores = os.cpu_count() or 1
+    workers = require_int("workers", workers if workers is not None else cores, minimum=1)
+    return cf.ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_worker_init,
+        initargs=(max(1, cores // workers),),
+    )
+
+
+class _Progress:
+    """Runs done/total and the current config: tqdm in a terminal or live JupyterLab, silent in batch builds."""
+
+    def __init__(self, total: int, mode: str):
+        self.bar = None
+        if total == 0 or mode == "off":
+            return
+        if mode == "auto":
+            mode = _progress_mode()
+        if mode == "notebook":
+            from tqdm.notebook import tqdm
+        elif mode == "terminal":
+            from tqdm import tqdm
+        else:
+            return
+        self.bar = tqdm(total=total, desc="runs", unit="run", leave=mode == "terminal")
+
+    def update(self, label: str) -> None:
+        if self.bar is not None:
+            self.bar.set_postfix_str(label, refresh=False)
+            self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _progress_mode() -> str:
+    # Book builds execute notebooks headless (papermill): widgets would be saved into the page as debris.
+    if os.environ.get("MLP_REPORT_BATCH"):
+        return "off"
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+        if shell is not None and shell.__class__.__name__ == "ZMQInteractiveShell":
+            return "notebook"
+    except ImportError:
+        pass
+    return "terminal" if sys.stderr.isatty() else "off"
+
+
+def _label(config: RunConfig, seed: int) -> str:
+    defaults = RunConfig()
+    diff = {k: v for k, v in config.as_dict().items() if getattr(defaults, k) != v and k not in ("eval_sets", "predict")}
+    return " ".join(f"{k}={v}" for k, v in diff.items()) + f" seed={seed}"
+
+
+def run_sweep(
+    configs: Iterable[RunConfig | Mapping[str, Any]],
+    seeds: Sequence[int] | int,
+    *,
+    cache_dir: str | os.PathLike | None = None,
+    executor: cf.Executor | str | None = "auto",
+    progress: str = "auto",
+    runner: Callable[[RunConfig, int], dict] = run_one,
+) -> pd.DataFrame:
+    """Run every (config, seed) pair that is not cached yet and return one tidy row per run.
+
+    ``seeds`` is a list of seeds or a count (``5`` means seeds 0..4). ``executor`` is any
+    ``concurrent.futures.Executor`` (e.g. ``dask.distributed.Client(...).get_executor()``), ``None``
+    to run in this process, or ``"auto"``: a local process pool when two or more runs are missing and
+    the machine has several cores (measured faster: see README, Performance).
+    Columns: every config field, ``seed``, ``final_<metric>`` for each history entry, ``history``,
+    ``fit_seconds``, ``params``, ``updates``, ``predictions`` and ``confidences``.
+    """
+    configs = [c if isinstance(c, RunConfig) else RunConfig.make(**dict(c)) for c in configs]
+    if isinstance(seeds, int) and not isinstance(seeds, bool):
+        seeds = list(range(require_int("seeds", seeds, minimum=1)))
+    seeds = [require_int("seed", s, minimum=0) for s in seeds]
+    if not seeds:
+        raise ConfigError("seeds=[] is invalid: expected at least one seed (a list of seeds or a count >= 1).")
+    if not configs:
+        raise ConfigError("configs=[] is invalid: expected at least one run configuration.")
+    require_choice("progress", progress, ("auto", "terminal", "notebook", "off"))
+
+    cache = ResultCache(cache_dir if cache_dir is not None else default_cache_dir())
+    checksum = load_mnist().checksum
+    pairs = list(dict.fromkeys((c, s) for c in configs for s in seeds))
+    results: dict[tuple[RunConfig, int], dict] = {}
+    missing = []
+    for pair in pairs:
+        cached = cache.load(cache_key(pair[0], pair[1], checksum))
+        if cached is None:
+            missing.append(pair)
+        else:
+            results[pair] = cached
+
+    bar = _Progress(len(missing), progress)
+    own_pool = None
+    if executor == "auto":
+        executor = own_pool = local_executor() if len(missing) >= 2 and (os.cpu_count() or 1) >= 2 else None
+    elif isinstance(executor, str):
+        raise ConfigError(f"executor={executor!r} is invalid: expected 'auto', None or a concurrent.futures.Executor.")
+    try:
+        if executor is None:
+            for config, seed in missing:
+                results[(config, seed)] = runner(config, seed)
+                cache.store(cache_key(config, seed, checksum), results[(config, seed)])
+                bar.update(_label(config, seed))
+        else:
+            futures = {executor.submit(runner, c, s): (c, s) for c, s in missing}
+            for future in cf.as_completed(futures):
+                config, seed = futures[future]
+                results[(config, seed)] = future.result()
+                cache.store(cache_key(config, seed, checksum), results[(config, seed)])
+                bar.update(_label(config, seed))
+    finally:
+        bar.close()
+        if own_pool is not None:
+            own_pool.shutdown(cancel_futures=True)
+
+    rows = []
+    for config, seed in pairs:
+        rec = results[(config, seed)]
+        row = {**config.as_dict(), "seed": seed}
+        row.update({f"final_{k}": v[-1] for k, v in rec["history"].items()})
+        row.update(rec)
+        rows.append(row)
+    return pd.DataFrame(rows)

@@ -1,0 +1,66 @@
+"""Argument checks that fail early with a message naming the parameter, the bad value and what is allowed."""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Iterable
+from typing import Any
+
+
+class ConfigError(ValueError):
+    """A parameter has a value outside what is allowed."""
+
+
+def invalid(name: str, value: Any, allowed: str) -> ConfigError:
+    """Build the standard error: ``name=value is invalid: allowed ...``."""
+    return ConfigError(f"{name}={value!r} is invalid: {allowed}.")
+
+
+def require_int(name: str, value: Any, *, minimum: int | None = None, maximum: int | None = None) -> int:
+    """Return ``value`` if it is an integer within [minimum, maximum]."""
+    bounds = []
+    if minimum is not None:
+        bounds.append(f">= {minimum}")
+    if maximum is not None:
+        bounds.append(f"<= {maximum}")
+    allowed = "expected an integer" + (f" {' and '.join(bounds)}" if bounds else "")
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise invalid(name, value, allowed)
+    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+        raise invalid(name, value, allowed)
+    return int(value)
+
+
+def require_float(
+    name: str, value: Any, *, positive: bool = False, minimum: float | None = None, below: float | None = None
+) -> float:
+    """Return ``value`` as float if it is a real number (> 0 if ``positive``, >= minimum, < below)."""
+    parts = []
+    if positive:
+        parts.append("> 0")
+    if minimum is not None:
+        parts.append(f">= {minimum}")
+    if below is not None:
+        parts.append(f"< {below}")
+    allowed = "expected a number" + (f" {' and '.join(parts)}" if parts else "")
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or value != value:
+        raise invalid(name, value, allowed)
+    if (positive and not value > 0) or (minimum is not None and value < minimum) or (below is not None and value >= below):
+        raise invalid(name, value, allowed)
+    return float(value)
+
+
+def require_choice(name: str, value: Any, choices: Iterable[Any]) -> Any:
+    """Return ``value`` if it is one of ``choices``."""
+    choices = list(choices)
+    if value not in choices:
+        raise invalid(name, value, "expected one of " + ", ".join(repr(c) for c in choices))
+    return value
+
+
+def require_known_keys(name: str, keys: Iterable[str], allowed: Iterable[str]) -> None:
+    """Fail on the first key of ``keys`` that is not in ``allowed``."""
+    allowed = sorted(allowed)
+    for key in keys:
+        if key not in allowed:
+            raise ConfigError(f"{name} has an unknown key {key!r}: allowed keys are {', '.join(allowed)}.")
