@@ -70,7 +70,7 @@ KNOBS: dict[str, dict[str, Callable[[str, Any], Any]]] = {
 
 PROFILES: dict[str, dict[str, dict[str, Any]]] = {
     "task0": {
-        "quick": {"train_size": 2_000, "epochs": 1, "seed": 0},
+        "quick": {"train_size": 5_000, "epochs": 2, "seed": 0},
         "full": {"train_size": TRAIN_SIZE, "epochs": 3, "seed": 0},
     },
     "task1": {
