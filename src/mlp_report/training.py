@@ -36,6 +36,7 @@ class TrainResult:
     predictions: dict[str, np.ndarray] = field(default_factory=dict)  # set -> predicted class
     confidences: dict[str, np.ndarray] = field(default_factory=dict)  # set -> probability of that class
     model: keras.Model | None = None
+    traces: int = 0  # how often the epoch function was traced (1: no per-epoch recompiles)
 
     def final(self, key: str) -> float:
         """The last epoch's value of ``history[key]``."""
@@ -73,8 +74,9 @@ class _CompiledLoop:
         self.batch_size = batch_size
         self.n_full, self.rest = divmod(self.n, batch_size)
         self.variables = model.trainable_variables
-        self.epoch = tf.function(self._epoch, jit_compile=True)
-        self.evaluate = tf.function(self._evaluate, jit_compile=True, reduce_retracing=False)
+        # fresh closures per model: TF's "frequent retracing" warning keys on the Python function
+        self.epoch = tf.function(lambda perm: self._epoch(perm), jit_compile=True)
+        self.evaluate = tf.function(lambda x, y: self._evaluate(x, y), jit_compile=True)
 
     def _step(self, idx):
         xb, yb, wb = tf.gather(self.x, idx), tf.gather(self.y, idx), tf.gather(self.w, idx)
@@ -126,6 +128,7 @@ def train(
     eval_sets: Mapping[str, tuple[np.ndarray, np.ndarray]] | None = None,
     class_weight: Mapping[int, float] | None = None,
     predict: Sequence[str] = (),
+    shuffle: bool = True,
     keep_model: bool = True,
 ) -> TrainResult:
     """Train ``model`` (built by :func:`mlp_report.models.build_mlp`) like ``model.fit`` but compiled.
@@ -133,7 +136,8 @@ def train(
     ``eval_sets`` maps a name (``"val"``, ``"test"``, ``"train"``...) to ``(x, y)``; each is evaluated
     after every epoch into ``history[f"{name}_loss"]`` and ``history[f"{name}_accuracy"]``.
     ``predict`` names eval sets whose final predicted classes and confidences are returned.
-    ``seed`` drives the per-epoch shuffles (the weights were seeded when the model was built).
+    ``seed`` drives the per-epoch shuffles (the weights were seeded when the model was built);
+    ``shuffle=False`` keeps the data order, as in ``fit(shuffle=False)``.
     """
     batch_size = require_int("batch_size", batch_size, minimum=1)
     epochs = require_int("epochs", epochs, minimum=1)
@@ -155,7 +159,8 @@ def train(
 
     start = time.perf_counter()
     for _ in range(epochs):
-        loss, acc = loop.epoch(tf.constant(rng.permutation(loop.n).astype(np.int32)))
+        order = rng.permutation(loop.n) if shuffle else np.arange(loop.n)
+        loss, acc = loop.epoch(tf.constant(order.astype(np.int32)))
         history["loss"].append(float(loss))
         history["accuracy"].append(float(acc))
         for name, (ex, ey) in evals.items():
@@ -172,4 +177,5 @@ def train(
         predictions={k: outputs[k][2].numpy() for k in predict},
         confidences={k: outputs[k][3].numpy() for k in predict},
         model=model if keep_model else None,
+        traces=loop.epoch.experimental_get_tracing_count(),
     )
