@@ -25,7 +25,7 @@ import os
 import struct
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -244,7 +244,12 @@ def fdlibm_cos(x: float) -> float:
 
 _LN2_HI, _LN2_LO, _TWO54 = 6.93147180369123816490e-01, 1.90821492927058770002e-10, 1.80143985094819840000e16
 _LG1, _LG2, _LG3 = 6.666666666666735130e-01, 3.999999999940941908e-01, 2.857142874366239149e-01
-_LG4, _LG5, _LG6, _LG7 = 2.222219843214978396e-01, 1.818357216161805012e-01, 1.531383769920937332e-01, 1.479819860511658591e-01
+_LG4, _LG5, _LG6, _LG7 = (
+    2.222219843214978396e-01,
+    1.818357216161805012e-01,
+    1.531383769920937332e-01,
+    1.479819860511658591e-01,
+)
 
 
 def fdlibm_log(x: float) -> float:
@@ -327,7 +332,9 @@ def _dist(x: float, y: float, cx: float, cy: float) -> float:
     return math.sqrt(dx * dx + dy * dy)
 
 
-def _linear(domain0: float, domain1: float, range0: float, range1: float, value: float, clamp: bool = False) -> float:
+def _linear(
+    domain0: float, domain1: float, range0: float, range1: float, value: float, clamp: bool = False
+) -> float:
     """d3 v3's ``scale.linear()`` with a two-value domain: ``t = (v - d0) / (d1 - d0)`` (clamped to
     [0, 1] if asked), then ``r0 * (1 - t) + r1 * t`` (d3_uninterpolateNumber + d3_interpolateNumber)."""
     t = (value - domain0) / (domain1 - domain0)
@@ -473,11 +480,15 @@ def check_noise(noise: Any) -> float:
     """The noise slider value (percent, 0..50) as a float."""
     value = require_float("noise", noise, minimum=0.0)
     if value > MAX_NOISE:
-        raise invalid("noise", noise, f"expected a number >= 0 and <= {MAX_NOISE} (the playground's slider, in %)")
+        raise invalid(
+            "noise", noise, f"expected a number >= 0 and <= {MAX_NOISE} (the playground's slider, in %)"
+        )
     return value
 
 
-def generate(dataset: str, n: int | None = None, noise: float = 0, seed: Seed = 0) -> tuple[np.ndarray, np.ndarray]:
+def generate(
+    dataset: str, n: int | None = None, noise: float = 0, seed: Seed = 0
+) -> tuple[np.ndarray, np.ndarray]:
     """Points ``[n, 2]`` and labels ``[n]`` (float64) of one data set, in generation order (unshuffled).
 
     ``noise`` is the slider value in percent (0..50); the generator receives ``noise / 100``. ``n``
@@ -531,7 +542,9 @@ def split_index(n: int, ratio: float) -> int:
     ratio = require_float("ratio", ratio, positive=True, below=1.0)
     index = math.floor(n * ratio)
     if not 0 < index < n:
-        raise invalid("ratio", ratio, f"expected a fraction that leaves at least one of the {n} points on each side")
+        raise invalid(
+            "ratio", ratio, f"expected a fraction that leaves at least one of the {n} points on each side"
+        )
     return index
 
 
@@ -540,7 +553,9 @@ def split(points: np.ndarray, labels: np.ndarray, ratio: float = 0.5, seed: Seed
     ``floor(n * ratio)`` into training and the rest into test, as the playground's ``generateData``."""
     points, labels = np.asarray(points, dtype=np.float64), np.asarray(labels, dtype=np.float64)
     if points.ndim != 2 or points.shape[1] != 2 or labels.shape != (len(points),):
-        raise ConfigError(f"split() needs points [n, 2] and labels [n]; got {points.shape} and {labels.shape}.")
+        raise ConfigError(
+            f"split() needs points [n, 2] and labels [n]; got {points.shape} and {labels.shape}."
+        )
     cut = split_index(len(points), ratio)
     order = shuffle_order(len(points), seed)
     points, labels = points[order], labels[order]
@@ -610,6 +625,544 @@ def playground_loss(outputs: Any, labels: Any) -> float:
     outputs = np.asarray(outputs, dtype=np.float64).reshape(-1)
     labels = np.asarray(labels, dtype=np.float64).reshape(-1)
     if outputs.shape != labels.shape or not len(outputs):
-        raise ConfigError(f"playground_loss() needs outputs and labels of one non-zero length; got "
-                          f"{outputs.shape} and {labels.shape}.")
+        raise ConfigError(
+            f"playground_loss() needs outputs and labels of one non-zero length; got "
+            f"{outputs.shape} and {labels.shape}."
+        )
     return float(np.mean(0.5 * (outputs - labels) ** 2))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Network: shape checks, the playground's initialisation, a Keras model
+# ---------------------------------------------------------------------------------------------------
+
+
+def check_hidden(hidden: Sequence[int]) -> tuple[int, ...]:
+    """Hidden layer sizes as the playground allows them: 0 to 6 layers of 1 to 8 neurons."""
+    if (
+        isinstance(hidden, (str, bytes))
+        or not isinstance(hidden, Sequence)
+        or len(hidden) > MAX_HIDDEN_LAYERS
+    ):
+        raise invalid("hidden", hidden, f"expected a list of at most {MAX_HIDDEN_LAYERS} layer sizes")
+    return tuple(require_int("hidden", h, minimum=1, maximum=MAX_NEURONS) for h in hidden)
+
+
+def layer_sizes(n_inputs: int, hidden: Sequence[int]) -> tuple[int, ...]:
+    """``(inputs, *hidden, 1)``: the playground's network shape with its single output neuron."""
+    n_inputs = require_int("n_inputs", n_inputs, minimum=1, maximum=len(FEATURES))
+    return (n_inputs, *check_hidden(hidden), 1)
+
+
+def init_params(n_inputs: int, hidden: Sequence[int], seed: Seed = 0) -> list[np.ndarray]:
+    """The playground's initial parameters as ``[kernel_1, bias_1, ..., kernel_out, bias_out]``.
+
+    Mirrors nn.ts ``buildNetwork``: for each layer after the inputs, for each of its neurons i (in order),
+    for each neuron j of the previous layer (in order), one draw ``weight = random() - 0.5``; so
+    ``kernel[j, i]`` (Keras layout ``[inputs, units]``) is filled column by column. Every bias is 0.1 (no
+    draw). Pass a :class:`Mulberry32` to continue the stream that generated and split the data.
+    """
+    rng = _rng(seed)
+    sizes = layer_sizes(n_inputs, hidden)
+    params: list[np.ndarray] = []
+    for fan_in, units in zip(sizes[:-1], sizes[1:], strict=True):
+        kernel = np.empty((fan_in, units), dtype=np.float64)
+        for i in range(units):
+            for j in range(fan_in):
+                kernel[j, i] = rng.random() - WEIGHT_RANGE
+        params += [kernel, np.full(units, INITIAL_BIAS, dtype=np.float64)]
+    return params
+
+
+def build_model(n_inputs: int, hidden: Sequence[int], activation: str = "tanh", *, seed: Seed | None = 0):
+    """A Keras MLP shaped like the playground's network (float64, like JavaScript numbers).
+
+    Hidden layers use ``activation``; the single output neuron uses tanh (classification). The initial
+    weights are those of :func:`init_params` with ``seed`` (``None`` keeps Keras' own uniform
+    [-0.5, 0.5] / 0.1 initialisers, unseeded).
+    """
+    import keras
+
+    sizes = layer_sizes(n_inputs, hidden)
+    activation = require_choice("activation", activation, ACTIVATIONS)
+    layers: list[Any] = [keras.Input(shape=(sizes[0],), dtype="float64")]
+    for k, units in enumerate(sizes[1:]):
+        last = k == len(sizes) - 2
+        layers.append(
+            keras.layers.Dense(
+                units,
+                activation="tanh" if last else activation,
+                kernel_initializer=keras.initializers.RandomUniform(-WEIGHT_RANGE, WEIGHT_RANGE),
+                bias_initializer=keras.initializers.Constant(INITIAL_BIAS),
+                dtype="float64",
+                name="output" if last else f"hidden_{k + 1}",
+            )
+        )
+    model = keras.Sequential(layers, name="playground_" + "_".join(map(str, sizes[1:-1])))
+    if seed is not None:
+        model.set_weights(init_params(n_inputs, hidden, seed))
+    return model
+
+
+# ---------------------------------------------------------------------------------------------------
+# Training: the playground's SGD, compiled once per network shape with XLA
+# ---------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    """One training run: the loss after every epoch (index 0 = before training) and the trained model."""
+
+    train_loss: np.ndarray  # [epochs + 1]
+    test_loss: np.ndarray  # [epochs + 1]
+    model: Any  # keras.Sequential with the trained weights
+    features: tuple[str, ...]
+    seconds: float
+
+    @property
+    def final_test_loss(self) -> float:
+        return float(self.test_loss[-1])
+
+    @property
+    def final_train_loss(self) -> float:
+        return float(self.train_loss[-1])
+
+
+_TRAINERS: dict[tuple, Any] = {}
+
+
+def _trainer(
+    sizes: tuple[int, ...],
+    activation: str,
+    n_train: int,
+    n_test: int,
+    batch_size: int,
+    epochs: int,
+    regularization: str,
+):
+    """An XLA-compiled function running a whole training; cached, so seeds and data sets of one shape
+    share one compilation. Parameters travel as tensors through ``model.stateless_call``."""
+    import tensorflow as tf
+
+    key = (sizes, activation, n_train, n_test, batch_size, epochs, regularization)
+    if key in _TRAINERS:
+        return _TRAINERS[key]
+    template = build_model(sizes[0], sizes[1:-1], activation, seed=None)
+    is_kernel = [len(v.shape) == 2 for v in template.trainable_variables]
+    n_full, rest = divmod(n_train, batch_size)
+
+    def forward(params, x):
+        out, _ = template.stateless_call(list(params), [], x)
+        return out[:, 0]
+
+    def loss(params, x, y):
+        return tf.reduce_mean(0.5 * tf.square(forward(params, x) - y))
+
+    def step(params, xb, yb, lr, rate):
+        with tf.GradientTape() as tape:
+            tape.watch(params)
+            value = loss(params, xb, yb)
+        grads = tape.gradient(value, params)  # gradient of the batch mean = mean gradient
+        n = tf.cast(tf.shape(xb)[0], tf.float64)
+        new = []
+        for p, g, kernel in zip(params, grads, is_kernel, strict=True):
+            update = lr * g
+            if kernel and regularization != "none":
+                # nn.ts: w -= lr / n * (sum of gradients + rate * der(w)); weights only, never biases
+                der = p if regularization == "L2" else tf.where(p < 0, tf.constant(-1.0, tf.float64), 1.0)
+                update += lr / n * rate * der
+            new.append(p - update)
+        return new
+
+    @tf.function(jit_compile=True, reduce_retracing=True)
+    def run(params, x_train, y_train, x_test, y_test, lr, rate):
+        params = list(params)
+        train_losses = tf.TensorArray(tf.float64, size=epochs + 1).write(0, loss(params, x_train, y_train))
+        test_losses = tf.TensorArray(tf.float64, size=epochs + 1).write(0, loss(params, x_test, y_test))
+
+        def batch(b, params):
+            start = b * batch_size
+            xb = tf.slice(x_train, [start, 0], [batch_size, sizes[0]])
+            yb = tf.slice(y_train, [start], [batch_size])
+            return b + 1, step(params, xb, yb, lr, rate)
+
+        def epoch(e, params, train_losses, test_losses):
+            # the same order every epoch: the playground never reshuffles
+            _, params = tf.while_loop(lambda b, p: b < n_full, batch, [tf.constant(0), params])
+            if rest:  # a last, smaller batch (the playground would carry it over into the next epoch)
+                params = step(
+                    params, x_train[n_full * batch_size :], y_train[n_full * batch_size :], lr, rate
+                )
+            train_losses = train_losses.write(e + 1, loss(params, x_train, y_train))
+            test_losses = test_losses.write(e + 1, loss(params, x_test, y_test))
+            return e + 1, params, train_losses, test_losses
+
+        _, params, train_losses, test_losses = tf.while_loop(
+            lambda e, *_: e < epochs, epoch, [tf.constant(0), params, train_losses, test_losses]
+        )
+        return params, train_losses.stack(), test_losses.stack()
+
+    _TRAINERS[key] = run
+    return run
+
+
+def train(
+    data: Split,
+    *,
+    hidden: Sequence[int],
+    features_used: Sequence[str] = ("x1", "x2"),
+    activation: str = "tanh",
+    learning_rate: float = 0.03,
+    batch_size: int = 10,
+    epochs: int = 100,
+    regularization: str = "none",
+    regularization_rate: float = 0.0,
+    seed: Seed = 0,
+) -> Run:
+    """Train a playground network on ``data`` and record the playground loss after every epoch.
+
+    One epoch visits the training points in their (once shuffled) order in batches of ``batch_size``;
+    each batch takes one SGD step on the mean gradient of ``0.5 * (output - label)^2``. Regularization
+    (``"L1"`` or ``"L2"``) acts on weights only, as nn.ts' ``updateWeights``. The initial weights come
+    from :func:`init_params` with ``seed`` (a Mulberry32 continues a stream, as the playground does).
+    """
+    import tensorflow as tf
+
+    names = check_features(features_used)
+    hidden = check_hidden(hidden)
+    activation = require_choice("activation", activation, ACTIVATIONS)
+    learning_rate = require_float("learning_rate", learning_rate, positive=True)
+    epochs = require_int("epochs", epochs, minimum=1, maximum=100_000)
+    batch_size = require_int("batch_size", batch_size, minimum=1, maximum=len(data.x_train))
+    regularization = require_choice("regularization", regularization, REGULARIZATIONS)
+    rate = require_float("regularization_rate", regularization_rate, minimum=0.0)
+
+    x_train, x_test = features(data.x_train, names), features(data.x_test, names)
+    sizes = layer_sizes(len(names), hidden)
+    model = build_model(len(names), hidden, activation, seed=seed)
+    run = _trainer(sizes, activation, len(x_train), len(x_test), batch_size, epochs, regularization)
+    start = time.perf_counter()
+    params, train_losses, test_losses = run(
+        [tf.constant(w) for w in model.get_weights()],
+        tf.constant(x_train),
+        tf.constant(data.y_train),
+        tf.constant(x_test),
+        tf.constant(data.y_test),
+        tf.constant(learning_rate, tf.float64),
+        tf.constant(rate, tf.float64),
+    )
+    model.set_weights([p.numpy() for p in params])
+    return Run(train_losses.numpy(), test_losses.numpy(), model, names, time.perf_counter() - start)
+
+
+def predict(model: Any, points: np.ndarray, features_used: Sequence[str]) -> np.ndarray:
+    """The network's output (in [-1, 1]) for points ``[n, 2]``."""
+    x = features(points, features_used)
+    return np.asarray(model(x, training=False), dtype=np.float64)[:, 0]
+
+
+def evaluate(model: Any, points: np.ndarray, labels: np.ndarray, features_used: Sequence[str]) -> float:
+    """The playground loss of ``model`` on a point set."""
+    return playground_loss(predict(model, points, features_used), labels)
+
+
+def neuron_maps(model: Any, features_used: Sequence[str], density: int = DENSITY) -> list[np.ndarray]:
+    """What every neuron outputs over the heatmap grid, as the playground's small node heatmaps.
+
+    Returns one array ``[units, density, density]`` per layer, starting with the input features and
+    ending with the output neuron; row 0 of each map is y = -6 (draw with ``origin="lower"``).
+    """
+    import keras
+
+    _, points = grid(density)
+    x = features(points, features_used)
+    maps = [x.T.reshape(len(features_used), density, density)]
+    outputs = keras.Model(model.inputs, [layer.output for layer in model.layers])(x, training=False)
+    for out in outputs:
+        out = np.asarray(out, dtype=np.float64)
+        maps.append(out.T.reshape(out.shape[1], density, density))
+    return maps
+
+
+def decision_map(model: Any, features_used: Sequence[str], density: int = DENSITY) -> np.ndarray:
+    """The output neuron over the [-6, 6]^2 grid, ``[density, density]``, row 0 at y = -6."""
+    return neuron_maps(model, features_used, density)[-1][0]
+
+
+# ---------------------------------------------------------------------------------------------------
+# The chapter's configurations (shared with the JavaScript widget)
+# ---------------------------------------------------------------------------------------------------
+
+# Hidden shapes are the assignment's; features, activation, learning rate, batch size and epochs were
+# chosen by a search over 10 to 30 seeds (a scratch script, not part of the book) for test loss <= 0.07 on
+# every seed with a margin. Noise is the slider value (%), ratio the training fraction.
+PRESETS: dict[str, dict[str, Any]] = {
+    "spiral": {
+        "dataset": "spiral",
+        "hidden": (6, 5),
+        "features": ("x1", "x2", "sin(x1)", "sin(x2)"),
+        "activation": "tanh",
+        "learning_rate": 0.1,
+        "batch_size": 5,
+        "epochs": 2000,
+        "noise": 0,
+        "ratio": 0.5,
+        "regularization": "none",
+        "regularization_rate": 0.0,
+    },
+    "xor": {
+        "dataset": "xor",
+        "hidden": (3, 1),
+        "features": ("x1", "x2", "x1*x2"),
+        "activation": "tanh",
+        "learning_rate": 0.03,
+        "batch_size": 10,
+        "epochs": 500,
+        "noise": 0,
+        "ratio": 0.5,
+        "regularization": "none",
+        "regularization_rate": 0.0,
+    },
+    "circle": {
+        "dataset": "circle",
+        "hidden": (3, 1),
+        "features": ("x1", "x2", "x1^2", "x2^2"),
+        "activation": "tanh",
+        "learning_rate": 0.03,
+        "batch_size": 10,
+        "epochs": 500,
+        "noise": 0,
+        "ratio": 0.5,
+        "regularization": "none",
+        "regularization_rate": 0.0,
+    },
+}
+
+TARGET_TEST_LOSS = 0.07  # the assignment's goal, for every seed
+
+
+def seeded_run(config: dict[str, Any], seed: int, **overrides: Any) -> tuple[Split, Run]:
+    """Data and a trained network for one seed, the way the playground seeds them: one
+    ``Mulberry32(seed)`` stream generates the data, shuffles and splits it, then initialises the weights.
+    ``overrides`` replace entries of ``config`` (e.g. ``noise=10``, ``epochs=50``, ``features=(...)``)."""
+    unknown = set(overrides) - set(PRESETS["spiral"])
+    if unknown:
+        raise ConfigError(
+            f"seeded_run() got unknown settings {sorted(unknown)}: allowed are {sorted(PRESETS['spiral'])}."
+        )
+    cfg = {**config, **overrides}
+    rng = Mulberry32(seed)
+    data = make_split(cfg["dataset"], cfg["noise"], cfg["ratio"], rng)
+    run = train(
+        data,
+        hidden=cfg["hidden"],
+        features_used=cfg["features"],
+        activation=cfg["activation"],
+        learning_rate=cfg["learning_rate"],
+        batch_size=cfg["batch_size"],
+        epochs=cfg["epochs"],
+        regularization=cfg["regularization"],
+        regularization_rate=cfg["regularization_rate"],
+        seed=rng,
+    )
+    return data, run
+
+
+# ---------------------------------------------------------------------------------------------------
+# Figures in the playground's colours
+# ---------------------------------------------------------------------------------------------------
+
+
+def colormap():
+    """The playground's diverging colour scale: orange (-1), light grey (0), blue (+1)."""
+    from matplotlib.colors import LinearSegmentedColormap
+
+    return LinearSegmentedColormap.from_list("playground", [ORANGE, GREY, BLUE])
+
+
+def _square(ax, title: str | None = None, ticks: bool = True) -> None:
+    ax.set(xlim=(-DOMAIN, DOMAIN), ylim=(-DOMAIN, DOMAIN), aspect="equal")
+    ax.grid(False)
+    if title:
+        ax.set_title(title, fontsize=10)
+    if not ticks:
+        ax.set_xticks([])
+        ax.set_yticks([])
+
+
+def draw_points(ax, data: Split, *, size: float = 14) -> None:
+    """Training points with a white edge and test points with a black edge, coloured by label."""
+    cmap = colormap()
+    for x, y, edge, name in (
+        (data.x_train, data.y_train, "white", "train"),
+        (data.x_test, data.y_test, "black", "test"),
+    ):
+        ax.scatter(
+            x[:, 0],
+            x[:, 1],
+            c=y,
+            cmap=cmap,
+            vmin=-1,
+            vmax=1,
+            s=size,
+            edgecolors=edge,
+            linewidths=0.6,
+            label=name,
+        )
+
+
+def draw_heatmap(ax, values: np.ndarray, *, alpha: float = 1.0):
+    """A [density, density] map over [-6, 6]^2 (row 0 at y = -6), clipped to [-1, 1] as the playground."""
+    return ax.imshow(
+        np.clip(values, -1, 1),
+        extent=(-DOMAIN, DOMAIN, -DOMAIN, DOMAIN),
+        origin="lower",
+        cmap=colormap(),
+        vmin=-1,
+        vmax=1,
+        alpha=alpha,
+        interpolation="nearest",
+    )
+
+
+def datasets_figure(seed: int = 0, noises: Sequence[float] = (0,), ratio: float = 0.5):
+    """The four classification data sets (columns) at each noise level (rows), split as the playground."""
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(
+        len(noises),
+        len(CLASSIFICATION),
+        figsize=(2.6 * len(CLASSIFICATION), 2.7 * len(noises)),
+        squeeze=False,
+    )
+    for row, noise in zip(axes, noises, strict=True):
+        for ax, name in zip(row, CLASSIFICATION, strict=True):
+            draw_points(ax, make_split(name, noise, ratio, seed), size=6)
+            _square(ax, f"{name}, noise {noise:g}", ticks=False)
+    fig.tight_layout()
+    return fig
+
+
+def run_figure(data: Split, run: Run, others: Sequence[Run] = (), *, title: str = ""):
+    """Left: the decision heatmap (100 x 100 over [-6, 6]^2) with training and test points. Right: the
+    training and test loss per epoch of this run, the test loss of the ``others`` faint, the 0.07 target."""
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+
+    fig, (ax_map, ax_loss) = plt.subplots(1, 2, figsize=(10, 4.2), gridspec_kw={"width_ratios": [1, 1.35]})
+    image = draw_heatmap(ax_map, decision_map(run.model, run.features))
+    draw_points(ax_map, data)
+    _square(ax_map, title)
+    ax_map.set(xlabel="x1", ylabel="x2")
+    fig.colorbar(image, ax=ax_map, fraction=0.046, pad=0.03, label="network output")
+    epochs = np.arange(len(run.test_loss))
+    for other in others:
+        ax_loss.plot(epochs, other.test_loss, color="grey", lw=0.7, alpha=0.5)
+    ax_loss.plot(epochs, run.train_loss, color=BLUE, lw=1.6, label="training loss (this run)")
+    ax_loss.plot(epochs, run.test_loss, color=ORANGE, lw=1.6, label="test loss (this run)")
+    ax_loss.axhline(TARGET_TEST_LOSS, color="black", ls="--", lw=1, label=f"target {TARGET_TEST_LOSS}")
+    ax_loss.set(yscale="log", xlabel="epoch", ylabel="playground loss", title="Loss per epoch")
+    handles, labels = ax_loss.get_legend_handles_labels()
+    if others:
+        handles.append(Line2D([], [], color="grey", lw=0.7))
+        labels.append("test loss, other seeds")
+    ax_loss.legend(handles, labels, fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def neurons_figure(run: Run, *, title: str = "", density: int = DENSITY):
+    """Small heatmaps of every neuron (inputs, hidden layers, output), one column per layer, as the
+    playground draws them next to its nodes: each shows the neuron's output over [-6, 6]^2."""
+    import matplotlib.pyplot as plt
+
+    maps = neuron_maps(run.model, run.features, density)
+    rows = max(len(layer) for layer in maps)
+    fig, axes = plt.subplots(
+        rows, len(maps), figsize=(1.45 * len(maps) + 0.4, 1.3 * rows + 0.5), squeeze=False
+    )
+    names = ["features"] + [f"hidden {k}" for k in range(1, len(maps) - 1)] + ["output"]
+    for col, (layer, name) in enumerate(zip(maps, names, strict=True)):
+        for row in range(rows):
+            ax = axes[row, col]
+            ax.axis("off")
+            if row < len(layer):
+                draw_heatmap(ax, layer[row])
+                label = (
+                    run.features[row]
+                    if col == 0
+                    else f"{name.split()[0][0]}{col}.{row + 1}"
+                    if col < len(maps) - 1
+                    else "output"
+                )
+                ax.set_title(label, fontsize=8)
+        axes[0, col].text(
+            0.5, 1.35, name, transform=axes[0, col].transAxes, ha="center", fontsize=9, weight="bold"
+        )
+    if title:
+        fig.suptitle(title, fontsize=10, y=1.0)
+    fig.tight_layout()
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------------
+# Experiments for the chapter
+# ---------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Experiment:
+    """One configuration trained on several seeds."""
+
+    name: str
+    config: dict[str, Any]
+    seeds: tuple[int, ...]
+    data: list[Split]
+    runs: list[Run]
+
+    @property
+    def test_losses(self) -> np.ndarray:
+        return np.array([run.final_test_loss for run in self.runs])
+
+    @property
+    def worst_index(self) -> int:
+        """Position (in ``seeds``) of the run with the highest final test loss."""
+        return int(np.argmax(self.test_losses))
+
+    def summary(self) -> dict[str, Any]:
+        losses = self.test_losses
+        return {
+            "name": self.name,
+            "seeds": list(self.seeds),
+            "test_loss": [float(v) for v in losses],
+            "train_loss": [run.final_train_loss for run in self.runs],
+            "mean": float(losses.mean()),
+            "worst": float(losses.max()),
+            "reached": int(np.sum(losses <= TARGET_TEST_LOSS)),
+        }
+
+
+def experiment(
+    name: str, config: dict[str, Any], seeds: int, *, epochs: int | None = None, **overrides: Any
+) -> Experiment:
+    """Train ``config`` (with ``overrides``) on seeds 0 .. seeds-1; ``epochs`` caps the preset's epochs."""
+    seeds = require_int("seeds", seeds, minimum=1, maximum=1_000)
+    if epochs is not None:
+        overrides["epochs"] = min(require_int("epochs", epochs, minimum=1), config["epochs"])
+    pairs = [seeded_run(config, seed, **overrides) for seed in range(seeds)]
+    return Experiment(
+        name, {**config, **overrides}, tuple(range(seeds)), [d for d, _ in pairs], [r for _, r in pairs]
+    )
+
+
+def describe_config(config: dict[str, Any]) -> dict[str, Any]:
+    """A row for a table of configurations."""
+    return {
+        "hidden layers": "-".join(map(str, config["hidden"])),
+        "features": ", ".join(config["features"]),
+        "activation": config["activation"],
+        "learning rate": config["learning_rate"],
+        "batch size": config["batch_size"],
+        "epochs": config["epochs"],
+        "regularization": config["regularization"],
+    }
