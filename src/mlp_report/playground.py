@@ -877,7 +877,7 @@ def neuron_maps(model: Any, features_used: Sequence[str], density: int = DENSITY
     _, points = grid(density)
     x = features(points, features_used)
     maps = [x.T.reshape(len(features_used), density, density)]
-    outputs = keras.Model(model.inputs, [layer.output for layer in model.layers])(x, training=False)
+    outputs = keras.Model(model.inputs[0], [layer.output for layer in model.layers])(x, training=False)
     for out in outputs:
         out = np.asarray(out, dtype=np.float64)
         maps.append(out.T.reshape(out.shape[1], density, density))

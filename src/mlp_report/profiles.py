@@ -65,7 +65,11 @@ KNOBS: dict[str, dict[str, Callable[[str, Any], Any]]] = {
         "dropout": _unit_float,
         "small_units": _int(1),
     },
-    "task4": {"epochs": _int(1), "seeds": _int(1)},
+    "task4": {
+        "seeds": _int(1, 100),
+        "epochs": _optional_int(1, 100_000),  # None: each preset's own number of epochs
+        "hard_noise": _int(1, 50),  # the harder variant's noise slider value (%)
+    },
 }
 
 PROFILES: dict[str, dict[str, dict[str, Any]]] = {
@@ -121,7 +125,10 @@ PROFILES: dict[str, dict[str, dict[str, Any]]] = {
             "small_units": 16,
         },
     },
-    "task4": {"quick": {"epochs": 60, "seeds": 2}, "full": {"epochs": 600, "seeds": 5}},
+    "task4": {
+        "quick": {"seeds": 2, "epochs": 60, "hard_noise": 10},
+        "full": {"seeds": 10, "epochs": None, "hard_noise": 10},
+    },
 }
 
 
