@@ -30,6 +30,19 @@ from .validation import require_choice
 STAGE_FILES = ("_config.yml", "_toc.yml", "intro.md", "references.bib", "logo.svg")
 STAGE_DIRS = ("_static", "widget_static")
 
+# JavaScript the widget pages need, vendored from node_modules (package.json / package-lock.json) so that
+# the book works offline and from file://. They go to widget_static/_static/widgets/: _config.yml lists
+# widget_static under html_extra_path, whose contents Sphinx copies to the output root, so the files land
+# in _static/widgets/ (where nb_ipywidgets_js points) without being in html_static_path, every *.js of which
+# jupyter-book would add to every page.
+WIDGET_JS_DIR = Path("_static") / "widgets"
+WIDGET_VENDOR_FILES = {  # node_modules path -> path under _static/widgets/
+    "requirejs/require.js": "require.js",
+    "anywidget/dist/index.js": "anywidget.js",
+    "@jupyter-widgets/html-manager/dist/embed-amd.js": "html-manager/embed-amd.js",
+}
+FONT_SUFFIXES = (".woff2", ".woff", ".ttf", ".eot", ".svg")  # html-manager's icon fonts, beside embed-amd.js
+
 
 def toc_chapters(root: Path) -> list[str]:
     """Chapter paths (``chapters/task0``...) in ``_toc.yml`` order."""
@@ -48,6 +61,26 @@ def toc_chapters(root: Path) -> list[str]:
 
     walk(toc)
     return found
+
+
+def vendor_widget_js(root: Path, dest: Path) -> list[Path]:
+    """Copy the widget JavaScript from ``root/node_modules`` (and the require.js config script from the
+    package) to ``dest/_static/widgets``; returns the files written. Run ``npm ci`` first."""
+    modules = root / "node_modules"
+    target = dest / WIDGET_JS_DIR
+    pairs = [(modules / src, target / name) for src, name in WIDGET_VENDOR_FILES.items()]
+    missing = [str(src) for src, _ in pairs if not src.is_file()]
+    if missing:
+        raise FileNotFoundError(
+            f"Widget JavaScript missing: {', '.join(missing)}. Run `npm ci` in {root} (`make install` does it)."
+        )
+    fonts = modules / "@jupyter-widgets/html-manager/dist"
+    pairs += [(font, target / "html-manager" / font.name) for font in sorted(fonts.iterdir()) if font.suffix in FONT_SUFFIXES]
+    pairs.append((Path(__file__).with_name("static") / "require-config.js", target / "require-config.js"))
+    for src, out in pairs:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src, out)
+    return [out for _, out in pairs]
 
 
 def execute_chapter(
@@ -119,6 +152,7 @@ def stage_book(
     for name in STAGE_DIRS:
         if (root / name).is_dir():
             shutil.copytree(root / name, stage / name, dirs_exist_ok=True)
+    vendor_widget_js(root, stage / "widget_static")
     run_env = {"MLP_REPORT_BATCH": "1", "MLP_REPORT_ROOT": str(root), **(env or {})}
     wanted = set(only or [])
     executed = []
@@ -153,8 +187,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", default="full", choices=PROFILE_NAMES)
     parser.add_argument("--only", nargs="*", help="execute only these chapters (e.g. task0); others must exist")
     parser.add_argument("--no-build", action="store_true", help="execute the chapters, skip the HTML build")
+    parser.add_argument(
+        "--vendor-only",
+        action="store_true",
+        help="only copy the widget JavaScript from node_modules to ./widget_static (for a plain `jupyter-book build .`)",
+    )
     args = parser.parse_args(argv)
     root = project_root()
+    if args.vendor_only:
+        files = vendor_widget_js(root, root / "widget_static")
+        print(f"copied {len(files)} files to {root / 'widget_static'}")
+        return 0
     stage = root / "_build" / "stage"
     stage_book(root, stage, args.profile, only=args.only)
     if not args.no_build:

@@ -120,9 +120,10 @@ export function shuffle(array, rng) {
   }
   return array;
 }
-/** Generate, shuffle and split with one stream seeded by seed: {train, test} lists of [x, y, label]. */
+/** Generate, shuffle and split with one stream (a seed, or a generator to continue): {train, test} lists of
+ * [x, y, label]. As mlp_report.playground.make_split. */
 export function makeSplit(name, noise, ratio, seed) {
-  const rng = mulberry32(seed), pts = shuffle(generate(name, noise, rng), rng);
+  const rng = typeof seed === "function" ? seed : mulberry32(seed), pts = shuffle(generate(name, noise, rng), rng);
   const cut = Math.floor(pts.length * ratio);
   return { train: pts.slice(0, cut), test: pts.slice(cut) };
 }
@@ -230,7 +231,7 @@ export function trainEpoch(layers, acc, inputs, labels, cfg) {
 
 export const DEFAULT_CONFIG = {
   dataset: "circle", noise: 0, ratio: 0.5, batch_size: 10, learning_rate: 0.03, activation: "tanh",
-  regularization: "none", reg_rate: 0, features: ["x1", "x2"], hidden: [4, 2], data_seed: 1, init_seed: 1,
+  regularization: "none", reg_rate: 0, features: ["x1", "x2"], hidden: [4, 2], data_seed: 0, init_seed: null,
 };
 const oneOf = (k, v, list) => (list.includes(v) ? null : `${k}=${JSON.stringify(v)} is invalid: expected one of ${list.join(", ")}`);
 const intIn = (k, v, lo, hi) => (Number.isInteger(v) && v >= lo && v <= hi ? null : `${k}=${JSON.stringify(v)} is invalid: expected an integer from ${lo} to ${hi}`);
@@ -239,7 +240,7 @@ export function checkConfig(c) {
   const e = Object.keys(c).filter((k) => !(k in DEFAULT_CONFIG)).map((k) => `unknown config key ${JSON.stringify(k)}`);
   e.push(oneOf("dataset", c.dataset, DATASETS), oneOf("activation", c.activation, ACTIVATIONS),
     oneOf("regularization", c.regularization, REGULARIZATIONS), intIn("batch_size", c.batch_size, 1, 30),
-    intIn("data_seed", c.data_seed, 0, 4294967295), intIn("init_seed", c.init_seed, 0, 4294967295));
+    intIn("data_seed", c.data_seed, 0, 4294967295), c.init_seed === null ? null : intIn("init_seed", c.init_seed, 0, 4294967295));
   if (!(typeof c.noise === "number" && c.noise >= 0 && c.noise <= 50)) e.push(`noise=${c.noise} is invalid: expected a number from 0 to 50`);
   if (!(typeof c.ratio === "number" && c.ratio > 0 && c.ratio < 1)) e.push(`ratio=${c.ratio} is invalid: expected a fraction in (0, 1)`);
   if (!(typeof c.learning_rate === "number" && c.learning_rate > 0)) e.push(`learning_rate=${c.learning_rate} is invalid: expected a number > 0`);
@@ -271,12 +272,13 @@ export class Simulation {
     this.cfg = { ...DEFAULT_CONFIG, ...cfg };
     if (force || STRUCTURAL.some((k) => JSON.stringify(old[k]) !== JSON.stringify(this.cfg[k]))) this.reset();
   }
+  // init_seed null: the weights continue the data's stream (mlp_report.playground.seeded_run), else own stream
   reset() {
-    const c = this.cfg, s = makeSplit(c.dataset, c.noise, c.ratio, c.data_seed);
+    const c = this.cfg, rng = mulberry32(c.data_seed), s = makeSplit(c.dataset, c.noise, c.ratio, rng);
     this.train = s.train; this.test = s.test;
     this.trainIn = s.train.map(([x, y]) => featurize(x, y, c.features));
     this.trainY = s.train.map((p) => p[2]);
-    this.setWeights(initNetwork(sizesOf(c), c.init_seed), 0);
+    this.setWeights(initNetwork(sizesOf(c), c.init_seed === null ? rng : c.init_seed), 0);
   }
   setWeights(layers, epoch) {
     this.layers = JSON.parse(JSON.stringify(layers));
@@ -305,14 +307,15 @@ export class Simulation {
 // ------------------------------------------------------------------------------------------------------
 // The view (DOM only from here on)
 // ------------------------------------------------------------------------------------------------------
-const CSS = `.pg{font:13px/1.35 system-ui,sans-serif;color:#333;display:flex;flex-wrap:wrap;gap:10px;max-width:900px}
-.pg fieldset{border:1px solid #ddd;border-radius:6px;padding:4px 8px;margin:0}.pg legend{font-weight:600;font-size:12px}
-.pg label{display:block;margin:2px 0}.pg .row{display:flex;gap:6px;align-items:center;flex-wrap:wrap}
-.pg button{font:inherit;padding:2px 8px;border:1px solid #888;border-radius:4px;background:#f6f6f6;cursor:pointer}
-.pg button.play{background:#0877bd;color:#fff;border-color:#0877bd;min-width:60px}.pg canvas{border:1px solid #ccc}
-.pg .readout b{font-variant-numeric:tabular-nums}.pg .col{display:flex;flex-direction:column;gap:6px}
-.pg .thumbs canvas{width:36px;height:36px;margin:1px}.pg textarea{width:100%;height:60px;font:11px monospace}
-.pg .msg{color:#b00;min-height:1em}.pg input[type=number]{width:90px}`;
+const CSS = `.pg{font:13px/1.35 system-ui,sans-serif;color:#333;display:grid;grid-template-columns:180px 190px 270px;gap:8px;align-items:start}
+.pg .bar{grid-column:1/-1;display:flex;gap:6px;align-items:center;flex-wrap:wrap}.pg .wide{grid-column:1/-1}
+.pg fieldset{border:1px solid #ddd;border-radius:6px;padding:2px 8px 6px;margin:0 0 6px}.pg legend{font-weight:600;font-size:12px;padding:0 3px;margin:0;width:auto;float:none}
+.pg label{display:block;margin:2px 0}.pg .pgr{display:flex;gap:4px;align-items:center}.pg input[type=range]{width:100px;vertical-align:middle}
+.pg button{font:inherit;width:auto;padding:1px 8px;border:1px solid #999;border-radius:4px;background:#f6f6f6;color:#333;cursor:pointer}
+.pg button.play{background:#0877bd;color:#fff;border-color:#0877bd;min-width:64px}.pg canvas{border:1px solid #ccc;display:block}
+.pg .readout{font-size:12px}.pg .readout b{font-variant-numeric:tabular-nums}.pg select{font:inherit;max-width:100%}
+.pg .thumbs{margin-top:4px}.pg .thumbs canvas{margin:1px}
+.pg textarea{width:100%;height:50px;font:11px monospace;box-sizing:border-box}.pg .msg{color:#b00}.pg input[type=number]{width:95px}`;
 const COLORS = [[245, 147, 34], [232, 234, 235], [8, 119, 189]];
 function color(v) { // -1 orange, 0 grey, +1 blue
   v = Math.max(-1, Math.min(1, v));
@@ -335,7 +338,7 @@ const select = (cls, options, value, on) => {
 function render({ model, el }) {
   const sim = new Simulation(model.get("config"));
   let running = false, frame = null, lastSync = 0, sent = null, message = "";
-  const HEAT = 100, SIZE = 300;
+  const HEAT = 100, SIZE = 268;
   const root = h("div", { class: "pg" }), style = h("style", {}, CSS);
   el.append(style, root);
 
@@ -390,7 +393,7 @@ function render({ model, el }) {
     const c = sim.cfg, presets = model.get("presets") || {};
     const presetName = Object.keys(presets).find((k) => JSON.stringify({ ...DEFAULT_CONFIG, ...presets[k] }) === JSON.stringify(c)) || "";
     playBtn = h("button", { class: "play", onclick: () => play(!running) }, running ? "Pause" : "Play");
-    const top = h("div", { class: "row" },
+    const top = h("div", { class: "bar" },
       h("span", {}, "Preset "), select("preset", [["", "(custom)"], ...Object.keys(presets).map((k) => [k, k])], presetName,
         (v) => v && presets[v] && (play(false), model.set("config", { ...DEFAULT_CONFIG, ...presets[v] }), model.save_changes())),
       playBtn,
@@ -398,8 +401,11 @@ function render({ model, el }) {
       h("button", { class: "reset", title: "Same seeds: same data and same initial weights", onclick: () => { play(false); sim.reset(); sync(); draw(); } }, "Reset"),
       h("span", {}, " Speed "), select("speed", [1, 5, 20, 100].map((v) => [v, `${v} epoch${v > 1 ? "s" : ""}/frame`]),
         model.get("speed") || 1, (v) => { model.set("speed", +v); model.save_changes(); }));
-    const num = (cls, key, lo, hi) => h("input", { type: "number", class: cls, min: lo, max: hi, value: c[key],
-      onchange: (e) => { const v = Math.round(+e.target.value); if (v >= lo && v <= hi) setConfig({ [key]: v }); else build(); } });
+    const num = (key, empty) => h("input", { type: "number", class: key, min: 0, max: 4294967295, value: c[key] ?? "",
+      placeholder: empty || "", onchange: (e) => {
+        const t = e.target.value.trim(), v = Math.round(+t);
+        if (t === "" && empty) setConfig({ [key]: null }); else if (t !== "" && v >= 0 && v <= 4294967295) setConfig({ [key]: v }); else build();
+      } });
     const range = (key, lo, hi, stepv, fmt, map = (v) => v) => h("label", {}, `${key.replace("_", " ")} `,
       h("input", { type: "range", class: key, min: lo, max: hi, step: stepv, value: c[key] / (map(1) || 1),
         onchange: (e) => setConfig({ [key]: map(+e.target.value) }) }), ` ${fmt(c[key])}`);
@@ -408,8 +414,8 @@ function render({ model, el }) {
       select("dataset", DATASETS.map((d) => [d, d]), c.dataset, (v) => setConfig({ dataset: v })),
       range("noise", 0, 50, 5, (v) => v), range("ratio", 10, 90, 10, (v) => `${Math.round(v * 100)} %`, (v) => v / 100),
       range("batch_size", 1, 30, 1, (v) => v),
-      h("label", {}, "data seed ", num("data_seed", "data_seed", 0, 4294967295)),
-      h("label", {}, "init seed ", num("init_seed", "init_seed", 0, 4294967295)),
+      h("label", {}, "data seed ", num("data_seed")),
+      h("label", { title: "Empty: the weights continue the data's random stream, as in the chapter" }, "init seed ", num("init_seed", "data stream")),
       h("button", { class: "reseed", title: "New initial weights", onclick: () => setConfig({ init_seed: rand() }) }, "Reseed"), " ",
       h("button", { class: "regen", title: "New data", onclick: () => setConfig({ data_seed: rand() }) }, "New data"));
     const feats = h("fieldset", {}, h("legend", {}, "Features"), ...FEATURES.map((f) => {
@@ -420,11 +426,11 @@ function render({ model, el }) {
       box.checked = c.features.includes(f);
       return h("label", {}, box, " " + f);
     }));
-    const hid = c.hidden, layerRow = (i) => h("div", { class: "row" }, `layer ${i + 1}: ${hid[i]} `,
+    const hid = c.hidden, layerRow = (i) => h("div", { class: "pgr" }, `layer ${i + 1}: ${hid[i]} `,
       h("button", { class: "less", onclick: () => hid[i] > 1 && setConfig({ hidden: hid.map((v, k) => (k === i ? v - 1 : v)) }) }, "−"),
       h("button", { class: "more", onclick: () => hid[i] < 8 && setConfig({ hidden: hid.map((v, k) => (k === i ? v + 1 : v)) }) }, "+"));
     const net = h("fieldset", {}, h("legend", {}, "Network"),
-      h("div", { class: "row" }, `${hid.length} hidden layers `,
+      h("div", { class: "pgr" }, `${hid.length} hidden layers `,
         h("button", { class: "remove-layer", onclick: () => hid.length && setConfig({ hidden: hid.slice(0, -1) }) }, "−"),
         h("button", { class: "add-layer", onclick: () => hid.length < 6 && setConfig({ hidden: [...hid, 2] }) }, "+")),
       ...hid.map((_, i) => layerRow(i)),
@@ -434,7 +440,7 @@ function render({ model, el }) {
       h("label", {}, "rate ", select("reg_rate", REG_RATES.map((v) => [v, v]), c.reg_rate, (v) => setConfig({ reg_rate: +v }))));
     const io = h("textarea", { class: "json", placeholder: "Export writes the config and weights here; paste JSON and press Import" });
     const port = h("fieldset", {}, h("legend", {}, "Export / import"),
-      h("div", { class: "row" },
+      h("div", { class: "pgr" },
         h("button", { class: "export", onclick: () => {
           io.value = JSON.stringify({ format: "mlp-report-playground", version: 1, config: sim.cfg, epoch: sim.epoch, weights: sim.layers });
           const a = h("a", { href: URL.createObjectURL(new Blob([io.value], { type: "application/json" })), download: "playground.json" });
@@ -453,8 +459,8 @@ function render({ model, el }) {
     readout = h("div", { class: "readout" });
     thumbs = h("div", { class: "thumbs" });
     msg = h("div", { class: "msg" }, message);
-    root.replaceChildren(h("div", { class: "col" }, top, data, port), h("div", { class: "col" }, feats, net),
-      h("div", { class: "col" }, readout, heat, chart, thumbs, msg));
+    root.replaceChildren(top, h("div", {}, data, feats), h("div", {}, net),
+      h("div", {}, readout, heat, chart, thumbs), h("div", { class: "wide" }, msg, port));
     draw();
   }
 
@@ -494,8 +500,9 @@ function render({ model, el }) {
       " · Test loss ", h("b", { class: "test-loss" }, sim.lossTest.toFixed(3)),
       " · Training loss ", h("b", { class: "train-loss" }, sim.lossTrain.toFixed(3)),
       ...(isRegression(c.dataset) ? [] : [" · Test accuracy ", h("b", { class: "accuracy" }, `${(100 * sim.accuracy()).toFixed(1)} %`)]));
-    thumbs.replaceChildren(...tImgs.map((layer) => h("div", { class: "row" }, ...layer.map((im) => {
-      const cv = h("canvas", { width: T, height: T }); cv.getContext("2d").putImageData(im, 0, 0); return cv;
+    thumbs.replaceChildren(...tImgs.map((layer) => h("div", { class: "pgr" }, ...layer.map((im) => {
+      const src = h("canvas", { width: T, height: T }), cv = h("canvas", { width: 32, height: 32 });
+      src.getContext("2d").putImageData(im, 0, 0); cv.getContext("2d").drawImage(src, 0, 0, 32, 32); return cv;
     }))));
     msg.textContent = message;
   }

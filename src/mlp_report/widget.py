@@ -1,0 +1,291 @@
+"""An interactive TensorFlow-Playground-like widget (issue 8) that trains in the browser.
+
+:class:`PlaygroundWidget` is an `anywidget <https://anywidget.dev>`_ whose front end
+(``static/playground.js``) generates the data, trains the network and draws it in JavaScript, so the
+widget keeps working in the static HTML book, where no kernel runs. The JavaScript mirrors
+:mod:`mlp_report.playground`: the same Mulberry32 draws give bit-identical data sets and initial weights
+for the same seeds, and one epoch is the same mini-batch SGD (``tests/test_widget_js.py`` checks both).
+
+In Jupyter, the traits ``config``, ``weights``, ``losses`` and ``epoch`` are synced both ways: set
+``config`` (or use :meth:`PlaygroundWidget.import_json`) to drive the widget, read the trained weights
+back with :meth:`PlaygroundWidget.params`.
+
+    from mlp_report.widget import playground_widget
+    playground_widget("spiral")      # the Task 4 presets are in the widget's preset menu
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import anywidget
+import numpy as np
+import traitlets
+
+from . import playground as pg
+from .validation import ConfigError, invalid, require_choice, require_float, require_int, require_known_keys
+
+ESM_PATH = Path(__file__).with_name("static") / "playground.js"
+LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10)  # the playground's menu
+REG_RATES = (0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10)
+MAX_BATCH = 30  # the playground's batch-size slider runs from 1 to 30
+SPEEDS = (1, 5, 20, 100)  # epochs per animation frame
+EXPORT_FORMAT = "mlp-report-playground"
+
+# The playground's defaults; a config is always complete (these keys, no others).
+DEFAULT_CONFIG: dict[str, Any] = {
+    "dataset": "circle",
+    "noise": 0,
+    "ratio": 0.5,
+    "batch_size": 10,
+    "learning_rate": 0.03,
+    "activation": "tanh",
+    "regularization": "none",
+    "reg_rate": 0,
+    "features": ["x1", "x2"],
+    "hidden": [4, 2],
+    "data_seed": 0,
+    "init_seed": None,  # None: the weights continue the data's stream, as playground.seeded_run
+}
+
+
+def validate_config(config: Mapping[str, Any]) -> dict[str, Any]:
+    """A complete, checked widget config: ``config`` over :data:`DEFAULT_CONFIG`.
+
+    Raises :class:`~mlp_report.validation.ConfigError` naming the key, the bad value and what is allowed.
+    """
+    if not isinstance(config, Mapping):
+        raise invalid("config", config, "expected a dict with keys from " + ", ".join(DEFAULT_CONFIG))
+    require_known_keys("config", config, DEFAULT_CONFIG)
+    c = {**DEFAULT_CONFIG, **config}
+    out = {
+        "dataset": require_choice("dataset", c["dataset"], pg.DATASETS),
+        "noise": _number(pg.check_noise(c["noise"])),
+        "ratio": require_float("ratio", c["ratio"], positive=True, below=1.0),
+        "batch_size": require_int("batch_size", c["batch_size"], minimum=1, maximum=MAX_BATCH),
+        "learning_rate": require_float("learning_rate", c["learning_rate"], positive=True),
+        "activation": require_choice("activation", c["activation"], pg.ACTIVATIONS),
+        "regularization": require_choice("regularization", c["regularization"], pg.REGULARIZATIONS),
+        "reg_rate": _number(require_float("reg_rate", c["reg_rate"], minimum=0.0)),
+        "features": list(pg.check_features(c["features"])),
+        "hidden": list(pg.check_hidden(c["hidden"])),
+        "data_seed": require_int("data_seed", c["data_seed"], minimum=0, maximum=pg.UINT32),
+        "init_seed": None if c["init_seed"] is None else require_int("init_seed", c["init_seed"], minimum=0, maximum=pg.UINT32),
+    }
+    pg.split_index(pg.default_size(out["dataset"]), out["ratio"])  # both sides non-empty
+    return out
+
+
+def _number(value: float) -> int | float:
+    """Whole numbers as int, so the JSON matches what the JavaScript writes (``0`` rather than ``0.0``)."""
+    return int(value) if float(value).is_integer() else float(value)
+
+
+def layer_sizes(config: Mapping[str, Any]) -> tuple[int, ...]:
+    """``(inputs, *hidden, 1)`` of a config."""
+    return pg.layer_sizes(len(config["features"]), config["hidden"])
+
+
+def validate_weights(weights: Any, sizes: Sequence[int]) -> list[dict[str, list]]:
+    """Weights as the widget holds them, checked against the layer sizes: one ``{"kernel": [n_in][n_out],
+    "bias": [n_out]}`` per layer (Keras' layout), finite numbers."""
+    expected = f"a list of {len(sizes) - 1} layers {{'kernel': [n_in][n_out], 'bias': [n_out]}} for sizes {tuple(sizes)}"
+    if isinstance(weights, (str, bytes, Mapping)) or not isinstance(weights, Sequence) or len(weights) != len(sizes) - 1:
+        raise invalid("weights", _short(weights), "expected " + expected)
+    out = []
+    for k, layer in enumerate(weights):
+        if not isinstance(layer, Mapping) or set(layer) != {"kernel", "bias"}:
+            raise invalid(f"weights[{k}]", _short(layer), "expected a dict with the keys 'kernel' and 'bias'")
+        kernel = np.asarray(layer["kernel"], dtype=np.float64)
+        bias = np.asarray(layer["bias"], dtype=np.float64)
+        if kernel.shape != (sizes[k], sizes[k + 1]) or bias.shape != (sizes[k + 1],):
+            raise ConfigError(
+                f"weights[{k}] has kernel {kernel.shape} and bias {bias.shape}: expected "
+                f"({sizes[k]}, {sizes[k + 1]}) and ({sizes[k + 1]},) for sizes {tuple(sizes)}."
+            )
+        if not (np.isfinite(kernel).all() and np.isfinite(bias).all()):
+            raise invalid(f"weights[{k}]", _short(layer), "expected finite numbers")
+        out.append({"kernel": kernel.tolist(), "bias": bias.tolist()})
+    return out
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def preset_configs() -> dict[str, dict[str, Any]]:
+    """The Task 4 configurations of :data:`mlp_report.playground.PRESETS` as widget configs."""
+    return {name: preset_config(preset) for name, preset in pg.PRESETS.items()}
+
+
+def preset_config(preset: Mapping[str, Any], seed: int = 0) -> dict[str, Any]:
+    """One entry of :data:`mlp_report.playground.PRESETS` as a widget config for one seed of the chapter:
+    ``Mulberry32(seed)`` makes the data, then the initial weights (``init_seed`` None), as
+    :func:`mlp_report.playground.seeded_run`. The preset's ``epochs`` is not part of a config."""
+    names = {"regularization_rate": "reg_rate"}
+    config = {names.get(k, k): v for k, v in preset.items() if k != "epochs"}
+    for key in ("features", "hidden"):
+        config[key] = list(config[key])
+    return validate_config({**config, "data_seed": seed, "init_seed": None})
+
+
+def compact_js(source: str) -> str:
+    """The module without comment lines, doc comments and indentation: the ``_esm`` is stored in every
+    widget instance's state, so this keeps the pages small. Only whole-line comments are removed."""
+    lines, in_doc = [], False
+    for line in source.splitlines():
+        text = line.strip()
+        if in_doc or text.startswith("/**"):
+            in_doc = not text.endswith("*/")
+            continue
+        if text and not text.startswith("//"):
+            lines.append(text)
+    return "\n".join(lines) + "\n"
+
+
+class PlaygroundWidget(anywidget.AnyWidget):
+    """TensorFlow Playground in a notebook cell: the data, training and drawing run in the browser.
+
+    Traits synced with the front end:
+
+    * ``config``: the data set and network (keys of :data:`DEFAULT_CONFIG`); setting it resets the
+      widget to the initial weights of ``init_seed`` (a change of learning rate, batch size or
+      regularization rate alone keeps the current weights, as in the playground);
+    * ``presets``: the preset menu, ``{name: config}``;
+    * ``weights``: the current parameters, ``[{"kernel": [n_in][n_out], "bias": [n_out]}]`` per layer;
+    * ``losses``: ``{"train": [...], "test": [...]}``, the loss after every epoch since the last reset;
+    * ``epoch`` and ``speed`` (epochs per animation frame while playing).
+
+    The front end writes ``weights``, ``losses`` and ``epoch`` back when paused, after a step and about
+    once a second while playing.
+    """
+
+    _esm = compact_js(ESM_PATH.read_text())
+    config = traitlets.Dict().tag(sync=True)
+    presets = traitlets.Dict().tag(sync=True)
+    weights = traitlets.List().tag(sync=True)
+    losses = traitlets.Dict({"train": [], "test": []}).tag(sync=True)
+    epoch = traitlets.Int(0).tag(sync=True)
+    speed = traitlets.Int(5).tag(sync=True)
+
+    def __init__(
+        self,
+        config: Mapping[str, Any] | None = None,
+        *,
+        preset: str | None = None,
+        presets: Mapping[str, Mapping[str, Any]] | None = None,
+        speed: int = 5,
+        **kwargs: Any,
+    ) -> None:
+        presets = preset_configs() if presets is None else {str(k): validate_config(v) for k, v in presets.items()}
+        if preset is not None and config is not None:
+            raise ConfigError("PlaygroundWidget takes a preset or a config, not both.")
+        if preset is not None:
+            config = presets[require_choice("preset", preset, presets)]
+        super().__init__(config=validate_config(config or {}), presets=presets, speed=speed, **kwargs)
+
+    @traitlets.validate("config")
+    def _check_config(self, proposal: Any) -> dict[str, Any]:
+        return validate_config(proposal["value"])
+
+    @traitlets.validate("speed")
+    def _check_speed(self, proposal: Any) -> int:
+        return require_choice("speed", proposal["value"], SPEEDS)
+
+    @traitlets.validate("weights")
+    def _check_weights(self, proposal: Any) -> list:
+        value = proposal["value"]
+        return validate_weights(value, layer_sizes(self.config)) if value else []
+
+    @traitlets.validate("losses")
+    def _check_losses(self, proposal: Any) -> dict[str, list]:
+        value = proposal["value"]
+        if not isinstance(value, Mapping) or set(value) != {"train", "test"}:
+            raise invalid("losses", _short(value), "expected {'train': [...], 'test': [...]}")
+        return {k: [float(v) for v in value[k]] for k in ("train", "test")}
+
+    # -- reading and writing the state ---------------------------------------------------------------
+
+    def params(self) -> list[np.ndarray]:
+        """The current weights as ``[kernel_1, bias_1, ..., kernel_out, bias_out]`` (numpy, Keras' order,
+        so ``build_model(...).set_weights(widget.params())`` works). Empty until the front end has run."""
+        return [np.asarray(layer[key], dtype=np.float64) for layer in self.weights for key in ("kernel", "bias")]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The exported state: format tag, config, epoch and weights (what the widget's Export writes)."""
+        return {"format": EXPORT_FORMAT, "version": 1, "config": dict(self.config), "epoch": self.epoch,
+                "weights": list(self.weights)}
+
+    def export_json(self, path: str | Path | None = None) -> str:
+        """The state as JSON (see :meth:`to_dict`); also written to ``path`` if given."""
+        text = json.dumps(self.to_dict())
+        if path is not None:
+            Path(path).write_text(text)
+        return text
+
+    def import_json(self, source: str | Path | Mapping[str, Any]) -> None:
+        """Load an export (a JSON string, a path to a JSON file, or the dict itself): the config, then the
+        weights and epoch. Checks everything before changing anything."""
+        state = load_export(source)
+        config = validate_config(state["config"])
+        weights = validate_weights(state["weights"], layer_sizes(config)) if state.get("weights") else []
+        epoch = require_int("epoch", state.get("epoch", 0), minimum=0)
+        with self.hold_sync():
+            self.config = config
+            self.epoch = epoch
+            self.weights = weights
+            self.losses = {"train": [], "test": []}
+
+    @classmethod
+    def from_json(cls, source: str | Path | Mapping[str, Any], **kwargs: Any) -> PlaygroundWidget:
+        """A new widget showing an export (see :meth:`import_json`)."""
+        widget = cls(**kwargs)
+        widget.import_json(source)
+        return widget
+
+
+def load_export(source: str | Path | Mapping[str, Any]) -> dict[str, Any]:
+    """The dict of an export given as a dict, a JSON string or a path to a JSON file."""
+    if isinstance(source, Mapping):
+        state = dict(source)
+    else:
+        text = str(source)
+        if isinstance(source, Path) or not text.lstrip().startswith("{"):
+            text = Path(source).read_text()
+        try:
+            state = json.loads(text)
+        except json.JSONDecodeError as err:
+            raise ConfigError(f"The playground export is not valid JSON: {err}.") from None
+    if not isinstance(state, dict) or state.get("format") != EXPORT_FORMAT or "config" not in state:
+        raise ConfigError(f"Not a playground export: expected a JSON object with \"format\": \"{EXPORT_FORMAT}\" "
+                          "and a \"config\".")
+    return state
+
+
+def playground_widget(preset: str | None = None, **config: Any) -> PlaygroundWidget:
+    """The widget with the Task 4 presets in its menu, showing ``preset`` (default: the first preset) with
+    any config keys overridden, e.g. ``playground_widget("spiral", noise=10)``."""
+    presets = preset_configs()
+    if preset is None:
+        if not presets:
+            return PlaygroundWidget(config)
+        preset = next(iter(presets))
+    base = presets[require_choice("preset", preset, presets)]
+    return PlaygroundWidget({**base, **config}, presets=presets)
+
+
+__all__ = [
+    "DEFAULT_CONFIG",
+    "PlaygroundWidget",
+    "layer_sizes",
+    "load_export",
+    "playground_widget",
+    "preset_config",
+    "preset_configs",
+    "validate_config",
+    "validate_weights",
+]
