@@ -100,7 +100,7 @@ def test_load_mnist_splits(mnist_dir, monkeypatch):
     d = load_mnist()
     assert d.x_train.shape == (50_000, 28, 28) and d.x_val.shape == (10_000, 28, 28)
     assert d.x_test.shape == (10_000, 28, 28)
-    assert d.x_train.dtype == np.float32 and 0.0 <= d.x_train.min() and d.x_train.max() <= 1.0
+    assert d.x_train.dtype == np.float32 and d.x_train.min() >= 0.0 and d.x_train.max() <= 1.0
     assert d.y_train[:5].tolist() == [5, 0, 4, 1, 9]  # the well-known first MNIST labels
     assert set(np.unique(d.y_val)) == set(range(10))
     assert load_mnist() is d  # parsed once per process

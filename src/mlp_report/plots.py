@@ -42,3 +42,77 @@ def training_curves(history: Mapping[str, Sequence[float]], *, sets: Sequence[st
         ax.legend()
     fig.tight_layout()
     return fig
+
+
+def _t_band(values):
+    from .hyperparams import t_interval
+
+    return t_interval(values)
+
+
+def _value_axis(ax, values: Sequence[float], log: bool) -> None:
+    if log:
+        ax.set_xscale("log", base=2 if all(float(v).is_integer() for v in values) else 10)
+    ax.set_xticks(list(values))
+    ax.set_xticklabels([f"{v:g}" for v in values])
+    ax.minorticks_off()
+
+
+def sweep_figure(rows, parameter: str, label: str, *, log: bool):
+    """Validation accuracy and loss against one parameter: mean over seeds with a 95 % t-interval band."""
+    values = sorted(rows["value"].unique())
+    fig, (ax_acc, ax_loss) = plt.subplots(1, 2, figsize=(10, 3.6))
+    plot = rows.assign(acc=100 * rows["final_val_accuracy"], loss=rows["final_val_loss"])
+    sns.lineplot(data=plot, x="value", y="acc", marker="o", errorbar=_t_band, ax=ax_acc)
+    sns.lineplot(data=plot, x="value", y="loss", marker="o", errorbar=_t_band, color="C3", ax=ax_loss)
+    seeds = rows.groupby("value")["seed"].nunique().min()
+    ax_acc.set(xlabel=label, ylabel="validation accuracy (%)", title=f"Accuracy (mean of {seeds} seeds, 95 % CI)")
+    ax_loss.set(xlabel=label, ylabel="validation cross-entropy", title="Loss")
+    for ax in (ax_acc, ax_loss):
+        _value_axis(ax, values, log)
+    fig.tight_layout()
+    return fig
+
+
+def cost_figure(table):
+    """What each setting costs: time per run and optimizer updates (batch size), parameters (depth)."""
+    from .hyperparams import LABELS
+
+    fig, axes = plt.subplots(1, 3, figsize=(12, 3.4))
+    specs = [
+        ("batch_size", "seconds", "training time per run (s)", True),
+        ("batch_size", "updates", "SGD updates per run", True),
+        ("hidden_layers", "params", "trainable parameters", False),
+    ]
+    for ax, (parameter, column, ylabel, log) in zip(axes, specs, strict=True):
+        rows = table[table.parameter == parameter].sort_values("value")
+        ax.plot(rows["value"], rows[column], marker="o")
+        ax.set(xlabel=LABELS[parameter], ylabel=ylabel)
+        _value_axis(ax, rows["value"].tolist(), log)
+        if column == "updates":
+            ax.set_yscale("log")
+    ax2 = axes[2].twinx()
+    rows = table[table.parameter == "hidden_layers"].sort_values("value")
+    ax2.plot(rows["value"], rows["seconds"], marker="s", color="C1")
+    ax2.set_ylabel("training time per run (s)", color="C1")
+    ax2.grid(False)
+    fig.tight_layout()
+    return fig
+
+
+def heatmap_figure(heat):
+    """Mean validation accuracy (%) over learning rate x batch size, annotated."""
+    fig, ax = plt.subplots(figsize=(8, 4.2))
+    sns.heatmap(
+        100 * heat,
+        annot=True,
+        fmt=".1f",
+        cmap="viridis",
+        cbar_kws={"label": "validation accuracy (%)"},
+        xticklabels=[f"{v:g}" for v in heat.columns],
+        yticklabels=[f"{v:g}" for v in heat.index],
+        ax=ax,
+    )
+    ax.set(xlabel="batch size", ylabel="learning rate")
+    fig.tight_layout()
+    return fig

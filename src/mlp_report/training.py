@@ -9,6 +9,7 @@ batch included. The partial batch has a static size, so it is traced once, not o
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections.abc import Mapping, Sequence
@@ -21,6 +22,15 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 from .validation import ConfigError, require_int  # noqa: E402
+
+
+class _NotPerModelRetracing(logging.Filter):
+    # Each model gets its own compiled epoch (traced once); TF counts those as "retracing" and warns.
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "triggered tf.function retracing" not in record.getMessage()
+
+
+tf.get_logger().addFilter(_NotPerModelRetracing())
 
 ENGINE_VERSION = "1"  # bump when results of the same config would change; part of every cache key
 
