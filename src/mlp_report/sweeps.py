@@ -8,6 +8,7 @@ embedded checksum does not match is treated as missing and recomputed.
 
 from __future__ import annotations
 
+import atexit
 import concurrent.futures as cf
 import dataclasses
 import hashlib
@@ -188,6 +189,19 @@ def _worker_init(threads: int) -> None:
     tf.config.threading.set_inter_op_parallelism_threads(threads)
 
 
+_shared_pool: cf.ProcessPoolExecutor | None = None
+
+
+def shared_executor() -> cf.ProcessPoolExecutor:
+    """One local process pool per session, reused by every sweep so its workers keep their compiled
+    functions and data between sweeps; it shuts down when the interpreter exits."""
+    global _shared_pool
+    if _shared_pool is None or getattr(_shared_pool, "_broken", False) or getattr(_shared_pool, "_shutdown_thread", False):
+        _shared_pool = local_executor()
+        atexit.register(_shared_pool.shutdown, cancel_futures=True)
+    return _shared_pool
+
+
 def local_executor(workers: int | None = None) -> cf.ProcessPoolExecutor:
     """A process pool (spawned, so TensorFlow starts clean) splitting the machine's cores between workers."""
     cores = os.cpu_count() or 1
@@ -261,8 +275,9 @@ def run_sweep(
 
     ``seeds`` is a list of seeds or a count (``5`` means seeds 0..4). ``executor`` is any
     ``concurrent.futures.Executor`` (e.g. ``dask.distributed.Client(...).get_executor()``), ``None``
-    to run in this process, or ``"auto"``: a local process pool when two or more runs are missing and
-    the machine has several cores (measured faster: see README, Performance).
+    to run in this process, or ``"auto"``: a local process pool, shared by all sweeps of the session,
+    when two or more runs are missing and the machine has several cores (measured faster: see README,
+    Performance).
     Columns: every config field, ``seed``, ``final_<metric>`` for each history entry, ``history``,
     ``fit_seconds``, ``params``, ``updates``, ``predictions`` and ``confidences``.
     """
@@ -289,9 +304,8 @@ def run_sweep(
             results[pair] = cached
 
     bar = _Progress(len(missing), progress)
-    own_pool = None
     if executor == "auto":
-        executor = own_pool = local_executor() if len(missing) >= 2 and (os.cpu_count() or 1) >= 2 else None
+        executor = shared_executor() if len(missing) >= 2 and (os.cpu_count() or 1) >= 2 else None
     elif isinstance(executor, str):
         raise ConfigError(f"executor={executor!r} is invalid: expected 'auto', None or a concurrent.futures.Executor.")
     try:
@@ -309,8 +323,6 @@ def run_sweep(
                 bar.update(_label(config, seed))
     finally:
         bar.close()
-        if own_pool is not None:
-            own_pool.shutdown(cancel_futures=True)
 
     rows = []
     for config, seed in pairs:

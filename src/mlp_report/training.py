@@ -9,6 +9,7 @@ batch included. The partial batch has a static size, so it is traced once, not o
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import time
@@ -32,7 +33,7 @@ class _NotPerModelRetracing(logging.Filter):
 
 tf.get_logger().addFilter(_NotPerModelRetracing())
 
-ENGINE_VERSION = "1"  # bump when results of the same config would change; part of every cache key
+ENGINE_VERSION = "2"  # bump when results of the same config would change; part of every cache key
 
 
 @dataclass
@@ -71,60 +72,131 @@ def _sample_weights(y: np.ndarray, class_weight: Mapping[int, float] | None) -> 
     return table[y]
 
 
-class _CompiledLoop:
-    """Holds the compiled epoch and evaluation functions for one model and training set."""
+@dataclass(frozen=True)
+class _Arch:
+    """The static structure of a Sequential MLP: ("dense", activation, l2) and ("dropout", rate) layers."""
 
-    def __init__(self, model: keras.Model, x: np.ndarray, y: np.ndarray, w: np.ndarray, batch_size: int):
-        self.model = model
-        self.lr = _learning_rate(model)
-        self.x = tf.constant(x)
-        self.y = tf.constant(y.astype(np.int32))
-        self.w = tf.constant(w)
-        self.n = len(x)
-        self.batch_size = batch_size
-        self.n_full, self.rest = divmod(self.n, batch_size)
-        self.variables = model.trainable_variables
-        # fresh closures per model: TF's "frequent retracing" warning keys on the Python function
-        self.epoch = tf.function(lambda perm: self._epoch(perm), jit_compile=True)
-        self.evaluate = tf.function(lambda x, y: self._evaluate(x, y), jit_compile=True)
+    layers: tuple[tuple, ...]
+    shapes: tuple[tuple[int, ...], ...]  # kernel and bias shapes, in order
 
-    def _step(self, idx):
-        xb, yb, wb = tf.gather(self.x, idx), tf.gather(self.y, idx), tf.gather(self.w, idx)
+
+_ACTIVATIONS = {"relu": tf.nn.relu, "tanh": tf.tanh, "sigmoid": tf.sigmoid, "linear": tf.identity}
+
+
+def _architecture(model: keras.Model) -> tuple[_Arch, list]:
+    """Read the layer structure and the trainable variables (kernel, bias per Dense layer) off the model."""
+    layers, variables = [], []
+    dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.Flatten | keras.layers.InputLayer):
+            continue
+        if isinstance(layer, keras.layers.Dense):
+            activation = layer.activation.__name__
+            last = layer is dense[-1]
+            if (activation == "softmax") != last or (not last and activation not in _ACTIVATIONS) or not layer.use_bias:
+                raise ConfigError(f"train() cannot train layer {layer.name!r} (activation {activation!r}): build the model with build_mlp().")
+            reg = layer.kernel_regularizer
+            l2 = float(getattr(reg, "l2", 0.0)) if reg is not None else 0.0
+            if reg is not None and not isinstance(reg, keras.regularizers.L2):
+                raise ConfigError(f"train() supports L2 kernel regularization only, layer {layer.name!r} has {reg!r}.")
+            layers.append(("dense", activation, l2))
+            variables += [layer.kernel, layer.bias]
+        elif isinstance(layer, keras.layers.Dropout):
+            layers.append(("dropout", float(layer.rate)))
+        else:
+            raise ConfigError(f"train() supports Flatten, Dense and Dropout layers, not {type(layer).__name__} ({layer.name!r}).")
+    return _Arch(tuple(layers), tuple(tuple(v.shape) for v in variables)), variables
+
+
+def _forward(arch: _Arch, weights, x, dropout_seed=None):
+    """Logits of the MLP; dropout is applied when ``dropout_seed`` (a [2] int tensor) is given."""
+    h = tf.reshape(x, [tf.shape(x)[0], -1])
+    i = 0
+    for index, layer in enumerate(arch.layers):
+        if layer[0] == "dense":
+            z = tf.matmul(h, weights[i]) + weights[i + 1]
+            i += 2
+            if layer[1] == "softmax":
+                return z
+            h = _ACTIVATIONS[layer[1]](z)
+        elif dropout_seed is not None and layer[1] > 0:
+            seed = dropout_seed + tf.constant([index, 0], tf.int32)
+            keep = tf.random.stateless_uniform(tf.shape(h), seed=seed) >= layer[1]
+            h = tf.where(keep, h / (1.0 - layer[1]), tf.zeros_like(h))
+    raise ConfigError("the model has no softmax output layer")
+
+
+def _penalty(arch: _Arch, weights):
+    dense = [layer for layer in arch.layers if layer[0] == "dense"]
+    terms = [layer[2] * tf.reduce_sum(tf.square(weights[2 * k])) for k, layer in enumerate(dense) if layer[2] > 0]
+    return tf.add_n(terms) if terms else tf.constant(0.0)
+
+
+@functools.lru_cache(maxsize=64)
+def _epoch_function(arch: _Arch, n: int, batch_size: int):
+    """One compiled epoch for this structure, data size and batch size, shared by every run in the process.
+
+    Weights go in and come out as tensors; the learning rate and the dropout seed are arguments, so
+    runs that differ only in seed or learning rate reuse the compilation.
+    """
+    n_full, rest = divmod(n, batch_size)
+
+    def step(weights, x, y, w, idx, lr, seed):
+        xb, yb, wb = tf.gather(x, idx), tf.gather(y, idx), tf.gather(w, idx)
         with tf.GradientTape() as tape:
-            probs = self.model(xb, training=True)
-            ce = keras.losses.sparse_categorical_crossentropy(yb, probs)
-            loss = tf.reduce_mean(ce * wb)  # Keras' "sum_over_batch_size" reduction
-            if self.model.losses:
-                loss = loss + tf.add_n(self.model.losses)
-        grads = tape.gradient(loss, self.variables)
-        for var, grad in zip(self.variables, grads, strict=True):
-            var.assign_sub(self.lr * grad)
-        hits = tf.reduce_sum(tf.cast(tf.equal(tf.argmax(probs, axis=1, output_type=tf.int32), yb), tf.float32))
-        return loss * tf.cast(tf.shape(idx)[0], tf.float32), hits
+            tape.watch(weights)
+            logits = _forward(arch, weights, xb, seed)
+            ce = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=yb, logits=logits)
+            loss = tf.reduce_mean(ce * wb) + _penalty(arch, weights)  # Keras' "sum_over_batch_size"
+        grads = tape.gradient(loss, weights)
+        weights = [v - lr * g for v, g in zip(weights, grads, strict=True)]
+        hits = tf.reduce_sum(tf.cast(tf.equal(tf.argmax(logits, axis=1, output_type=tf.int32), yb), tf.float32))
+        return weights, loss * tf.cast(tf.shape(idx)[0], tf.float32), hits
 
-    def _epoch(self, perm):
-        bs = self.batch_size
+    def epoch(weights, x, y, w, perm, lr, seed):
+        def body(i, weights, loss_sum, hits):
+            step_seed = seed + tf.stack([0, i])
+            weights, batch_loss, batch_hits = step(weights, x, y, w, tf.slice(perm, [i * batch_size], [batch_size]), lr, step_seed)
+            return i + 1, weights, loss_sum + batch_loss, hits + batch_hits
 
-        def body(i, loss_sum, hits):
-            batch_loss, batch_hits = self._step(tf.slice(perm, [i * bs], [bs]))
-            return i + 1, loss_sum + batch_loss, hits + batch_hits
-
-        _, loss_sum, hits = tf.while_loop(
-            lambda i, *_: i < self.n_full, body, (tf.constant(0), tf.constant(0.0), tf.constant(0.0))
+        _, weights, loss_sum, hits = tf.while_loop(
+            lambda i, *_: i < n_full, body, (tf.constant(0), list(weights), tf.constant(0.0), tf.constant(0.0))
         )
-        if self.rest:  # static size: traced once with the epoch
-            batch_loss, batch_hits = self._step(tf.slice(perm, [self.n_full * bs], [self.rest]))
+        if rest:  # static size: traced once with the epoch, never per epoch
+            weights, batch_loss, batch_hits = step(
+                weights, x, y, w, tf.slice(perm, [n_full * batch_size], [rest]), lr, seed + tf.stack([0, n_full])
+            )
             loss_sum, hits = loss_sum + batch_loss, hits + batch_hits
-        return loss_sum / self.n, hits / self.n
+        return weights, loss_sum / n, hits / n
 
-    def _evaluate(self, x, y):
-        probs = self.model(x, training=False)
-        loss = tf.reduce_mean(keras.losses.sparse_categorical_crossentropy(y, probs))
-        if self.model.losses:
-            loss = loss + tf.add_n(self.model.losses)
-        pred = tf.argmax(probs, axis=1, output_type=tf.int32)
+    return tf.function(epoch, jit_compile=True)
+
+
+@functools.lru_cache(maxsize=64)
+def _eval_function(arch: _Arch):
+    def evaluate(weights, x, y):
+        logits = _forward(arch, weights, x)
+        loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits))
+        probs = tf.nn.softmax(logits)
+        pred = tf.argmax(logits, axis=1, output_type=tf.int32)
         acc = tf.reduce_mean(tf.cast(tf.equal(pred, y), tf.float32))
-        return loss, acc, pred, tf.reduce_max(probs, axis=1)
+        return loss + _penalty(arch, weights), acc, pred, tf.reduce_max(probs, axis=1)
+
+    return tf.function(evaluate, jit_compile=True)
+
+
+_tensors: dict[tuple, tuple[np.ndarray, tf.Tensor]] = {}
+
+
+def _as_tensor(array: np.ndarray, dtype) -> tf.Tensor:
+    """Convert once per process: the same memory (e.g. MNIST's training images) is reused across runs."""
+    array = np.asarray(array, dtype)
+    key = (array.__array_interface__["data"][0], array.shape, array.strides, array.dtype.str)
+    if key not in _tensors:
+        if len(_tensors) >= 16:
+            _tensors.pop(next(iter(_tensors)))
+        _tensors[key] = (array, tf.constant(array))  # the array is kept so its memory is not reused
+    return _tensors[key][1]
 
 
 def train(
@@ -159,8 +231,15 @@ def train(
         if name not in eval_sets:
             raise ConfigError(f"predict={name!r} is invalid: expected one of the eval_sets {sorted(eval_sets)}.")
 
-    loop = _CompiledLoop(model, np.asarray(x, np.float32), np.asarray(y), _sample_weights(np.asarray(y), class_weight), batch_size)
-    evals = {k: (tf.constant(np.asarray(v[0], np.float32)), tf.constant(np.asarray(v[1]).astype(np.int32))) for k, v in eval_sets.items()}
+    x = np.asarray(x, np.float32)
+    y = np.asarray(y)
+    arch, variables = _architecture(model)
+    lr = tf.constant(_learning_rate(model), tf.float32)
+    epoch_fn, eval_fn = _epoch_function(arch, len(x), batch_size), _eval_function(arch)
+    x_t, y_t = _as_tensor(x, np.float32), _as_tensor(y, np.int32)
+    w_t = tf.constant(_sample_weights(y, class_weight))
+    evals = {k: (_as_tensor(v[0], np.float32), _as_tensor(v[1], np.int32)) for k, v in eval_sets.items()}
+    weights = [tf.convert_to_tensor(v) for v in variables]
     rng = np.random.default_rng(seed)
     history: dict[str, list[float]] = {"loss": [], "accuracy": []}
     for name in evals:
@@ -168,24 +247,28 @@ def train(
     outputs: dict[str, tuple] = {}
 
     start = time.perf_counter()
-    for _ in range(epochs):
-        order = rng.permutation(loop.n) if shuffle else np.arange(loop.n)
-        loss, acc = loop.epoch(tf.constant(order.astype(np.int32)))
+    for epoch in range(epochs):
+        order = rng.permutation(len(x)) if shuffle else np.arange(len(x))
+        dropout_seed = tf.constant([seed % 1_000_003 * 64, epoch * 1_000_000], tf.int32)
+        weights, loss, acc = epoch_fn(weights, x_t, y_t, w_t, tf.constant(order.astype(np.int32)), lr, dropout_seed)
         history["loss"].append(float(loss))
         history["accuracy"].append(float(acc))
         for name, (ex, ey) in evals.items():
-            outputs[name] = loop.evaluate(ex, ey)
+            outputs[name] = eval_fn(weights, ex, ey)
             history[f"{name}_loss"].append(float(outputs[name][0]))
             history[f"{name}_accuracy"].append(float(outputs[name][1]))
     fit_seconds = time.perf_counter() - start
+    for variable, value in zip(variables, weights, strict=True):
+        variable.assign(value)
+    n_full, rest = divmod(len(x), batch_size)
 
     return TrainResult(
         history=history,
         fit_seconds=fit_seconds,
         params=int(model.count_params()),
-        updates=epochs * (loop.n_full + (1 if loop.rest else 0)),
+        updates=epochs * (n_full + (1 if rest else 0)),
         predictions={k: outputs[k][2].numpy() for k in predict},
         confidences={k: outputs[k][3].numpy() for k in predict},
         model=model if keep_model else None,
-        traces=loop.epoch.experimental_get_tracing_count(),
+        traces=epoch_fn.experimental_get_tracing_count(),
     )

@@ -1,0 +1,19 @@
+"""Checks on the executed full-profile book: run with ``pytest tests/report --full-report _build/stage``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def full_stage(request: pytest.FixtureRequest) -> Path:
+    """The staged book whose chapters were executed with the full profile (``make book``)."""
+    folder = request.config.getoption("--full-report")
+    if not folder:
+        pytest.skip("checks of the full report: run `make book`, then `make report-check`")
+    path = Path(folder)
+    if not (path / "chapters").is_dir():
+        pytest.fail(f"--full-report {path} holds no executed chapters: run `make book` first")
+    return path
