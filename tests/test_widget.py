@@ -52,7 +52,8 @@ def test_presets_are_the_chapters_configurations() -> None:
 def test_playground_widget_shows_a_preset_with_overrides() -> None:
     widget = playground_widget("xor", noise=10)
     assert widget.config == {**preset_configs()["xor"], "noise": 10}
-    assert widget.presets == preset_configs()
+    assert widget.preset_menu() == preset_configs()
+    assert [item["name"] for item in widget.presets] == list(pg.PRESETS)  # a list: the menu order survives JSON
     assert playground_widget().config == next(iter(preset_configs().values()))
     with pytest.raises(ConfigError, match=r"preset='moons' is invalid: expected one of 'spiral'"):
         playground_widget("moons")

@@ -155,7 +155,8 @@ class PlaygroundWidget(anywidget.AnyWidget):
     * ``config``: the data set and network (keys of :data:`DEFAULT_CONFIG`); setting it resets the
       widget to the initial weights of ``init_seed`` (a change of learning rate, batch size or
       regularization rate alone keeps the current weights, as in the playground);
-    * ``presets``: the preset menu, ``{name: config}``;
+    * ``presets``: the preset menu, ``[{"name": ..., "config": ...}]`` (a list: the order is kept, which
+      a dict's is not once the state is saved as JSON with sorted keys);
     * ``weights``: the current parameters, ``[{"kernel": [n_in][n_out], "bias": [n_out]}]`` per layer;
     * ``losses``: ``{"train": [...], "test": [...]}``, the loss after every epoch since the last reset;
     * ``epoch`` and ``speed`` (epochs per animation frame while playing).
@@ -166,7 +167,7 @@ class PlaygroundWidget(anywidget.AnyWidget):
 
     _esm = compact_js(ESM_PATH.read_text())
     config = traitlets.Dict().tag(sync=True)
-    presets = traitlets.Dict().tag(sync=True)
+    presets = traitlets.List().tag(sync=True)
     weights = traitlets.List().tag(sync=True)
     losses = traitlets.Dict({"train": [], "test": []}).tag(sync=True)
     epoch = traitlets.Int(0).tag(sync=True)
@@ -186,7 +187,12 @@ class PlaygroundWidget(anywidget.AnyWidget):
             raise ConfigError("PlaygroundWidget takes a preset or a config, not both.")
         if preset is not None:
             config = presets[require_choice("preset", preset, presets)]
-        super().__init__(config=validate_config(config or {}), presets=presets, speed=speed, **kwargs)
+        menu = [{"name": name, "config": value} for name, value in presets.items()]
+        super().__init__(config=validate_config(config or {}), presets=menu, speed=speed, **kwargs)
+
+    def preset_menu(self) -> dict[str, dict[str, Any]]:
+        """The preset menu as ``{name: config}``, in menu order."""
+        return {item["name"]: item["config"] for item in self.presets}
 
     @traitlets.validate("config")
     def _check_config(self, proposal: Any) -> dict[str, Any]:

@@ -307,10 +307,10 @@ export class Simulation {
 // ------------------------------------------------------------------------------------------------------
 // The view (DOM only from here on)
 // ------------------------------------------------------------------------------------------------------
-const CSS = `.pg{font:13px/1.35 system-ui,sans-serif;color:#333;display:grid;grid-template-columns:180px 190px 270px;gap:8px;align-items:start}
+const CSS = `.pg{font:13px/1.35 system-ui,sans-serif;color:#333;display:grid;grid-template-columns:196px 180px 270px;gap:8px;align-items:start}
 .pg .bar{grid-column:1/-1;display:flex;gap:6px;align-items:center;flex-wrap:wrap}.pg .wide{grid-column:1/-1}
 .pg fieldset{border:1px solid #ddd;border-radius:6px;padding:2px 8px 6px;margin:0 0 6px}.pg legend{font-weight:600;font-size:12px;padding:0 3px;margin:0;width:auto;float:none}
-.pg label{display:block;margin:2px 0}.pg .pgr{display:flex;gap:4px;align-items:center}.pg input[type=range]{width:100px;vertical-align:middle}
+.pg label{display:block;margin:2px 0}.pg .pgr{display:flex;gap:4px;align-items:center}.pg input[type=range]{width:92px;vertical-align:middle}
 .pg button{font:inherit;width:auto;padding:1px 8px;border:1px solid #999;border-radius:4px;background:#f6f6f6;color:#333;cursor:pointer}
 .pg button.play{background:#0877bd;color:#fff;border-color:#0877bd;min-width:64px}.pg canvas{border:1px solid #ccc;display:block}
 .pg .readout{font-size:12px}.pg .readout b{font-variant-numeric:tabular-nums}.pg select{font:inherit;max-width:100%}
@@ -337,7 +337,7 @@ const select = (cls, options, value, on) => {
 
 function render({ model, el }) {
   const sim = new Simulation(model.get("config"));
-  let running = false, frame = null, lastSync = 0, sent = null, message = "";
+  let running = false, frame = null, lastSync = 0, sent = null, message = "", ioText = "";
   const HEAT = 100, SIZE = 268;
   const root = h("div", { class: "pg" }), style = h("style", {}, CSS);
   el.append(style, root);
@@ -376,7 +376,7 @@ function render({ model, el }) {
     running = on;
     if (running && !frame) frame = requestAnimationFrame(tick);
     if (!running) sync();
-    build();
+    playBtn.textContent = running ? "Pause" : "Play";
   };
   function tick() {
     frame = null;
@@ -390,12 +390,17 @@ function render({ model, el }) {
 
   let heat, chart, readout, thumbs, playBtn, msg;
   function build() { // (re)create the controls from the current config
-    const c = sim.cfg, presets = model.get("presets") || {};
+    const c = sim.cfg, presets = Object.fromEntries((model.get("presets") || []).map((p) => [p.name, p.config]));
     const presetName = Object.keys(presets).find((k) => JSON.stringify({ ...DEFAULT_CONFIG, ...presets[k] }) === JSON.stringify(c)) || "";
     playBtn = h("button", { class: "play", onclick: () => play(!running) }, running ? "Pause" : "Play");
     const top = h("div", { class: "bar" },
-      h("span", {}, "Preset "), select("preset", [["", "(custom)"], ...Object.keys(presets).map((k) => [k, k])], presetName,
-        (v) => v && presets[v] && (play(false), model.set("config", { ...DEFAULT_CONFIG, ...presets[v] }), model.save_changes())),
+      h("span", {}, "Preset "), select("preset", [["", "(custom)"], ...Object.keys(presets).map((k) => [k, k])], presetName, (v) => {
+        if (!presets[v]) return;
+        play(false);
+        const next = { ...DEFAULT_CONFIG, ...presets[v] };
+        if (JSON.stringify(next) === JSON.stringify(sim.cfg)) { sim.reset(); sync(); draw(); } // same config: restart it
+        else { model.set("config", next); model.save_changes(); }
+      }),
       playBtn,
       h("button", { class: "step", onclick: () => { sim.step(); sync(); draw(); } }, "Step"),
       h("button", { class: "reset", title: "Same seeds: same data and same initial weights", onclick: () => { play(false); sim.reset(); sync(); draw(); } }, "Reset"),
@@ -438,11 +443,13 @@ function render({ model, el }) {
       h("label", {}, "activation ", select("activation", ACTIVATIONS.map((v) => [v, v]), c.activation, (v) => setConfig({ activation: v }))),
       h("label", {}, "regularization ", select("regularization", REGULARIZATIONS.map((v) => [v, v]), c.regularization, (v) => setConfig({ regularization: v }))),
       h("label", {}, "rate ", select("reg_rate", REG_RATES.map((v) => [v, v]), c.reg_rate, (v) => setConfig({ reg_rate: +v }))));
-    const io = h("textarea", { class: "json", placeholder: "Export writes the config and weights here; paste JSON and press Import" });
+    const io = h("textarea", { class: "json", placeholder: "Export writes the config and weights here; paste JSON and press Import",
+      oninput: () => { ioText = io.value; } });
+    io.value = ioText;
     const port = h("fieldset", {}, h("legend", {}, "Export / import"),
       h("div", { class: "pgr" },
         h("button", { class: "export", onclick: () => {
-          io.value = JSON.stringify({ format: "mlp-report-playground", version: 1, config: sim.cfg, epoch: sim.epoch, weights: sim.layers });
+          io.value = ioText = JSON.stringify({ format: "mlp-report-playground", version: 1, config: sim.cfg, epoch: sim.epoch, weights: sim.layers });
           const a = h("a", { href: URL.createObjectURL(new Blob([io.value], { type: "application/json" })), download: "playground.json" });
           a.click(); setTimeout(() => URL.revokeObjectURL(a.href), 1000);
         } }, "Export JSON"),
@@ -452,7 +459,8 @@ function render({ model, el }) {
           const cfg = { ...DEFAULT_CONFIG, ...(s && s.config) }, errs = s && s.config ? checkConfig(cfg) : ["import: no \"config\" in the JSON"];
           const werr = errs.length ? null : checkWeights(s.weights, sizesOf(cfg));
           if (errs.length || werr) { message = errs.concat(werr || []).join("; "); build(); return; }
-          play(false); model.set("weights", s.weights); model.set("epoch", s.epoch || 0); model.set("config", cfg); model.save_changes();
+          // config first (rebuilds the data and network), then the weights, which the change:weights listener loads
+          play(false); model.set("config", cfg); model.set("epoch", s.epoch || 0); model.set("weights", s.weights); model.save_changes();
         } }, "Import JSON")), io);
     heat = h("canvas", { class: "heatmap", width: SIZE, height: SIZE });
     chart = h("canvas", { class: "loss-chart", width: SIZE, height: 70 });
@@ -497,8 +505,8 @@ function render({ model, el }) {
       g.stroke();
     }
     readout.replaceChildren("Epoch ", h("b", { class: "epoch" }, String(sim.epoch).padStart(4, "0")),
-      " · Test loss ", h("b", { class: "test-loss" }, sim.lossTest.toFixed(3)),
-      " · Training loss ", h("b", { class: "train-loss" }, sim.lossTrain.toFixed(3)),
+      " · Test loss ", h("b", { class: "test-loss", "data-value": sim.lossTest }, sim.lossTest.toFixed(3)),
+      " · Training loss ", h("b", { class: "train-loss", "data-value": sim.lossTrain }, sim.lossTrain.toFixed(3)),
       ...(isRegression(c.dataset) ? [] : [" · Test accuracy ", h("b", { class: "accuracy" }, `${(100 * sim.accuracy()).toFixed(1)} %`)]));
     thumbs.replaceChildren(...tImgs.map((layer) => h("div", { class: "pgr" }, ...layer.map((im) => {
       const src = h("canvas", { width: T, height: T }), cv = h("canvas", { width: 32, height: 32 });
