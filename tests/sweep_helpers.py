@@ -32,8 +32,9 @@ def configs():
 
 if __name__ == "__main__":  # python sweep_helpers.py CACHE_DIR
     sys.path.insert(0, str(Path(__file__).parent))
-    from mlp_report.sweeps import run_sweep
     from sweep_helpers import slow_runner as runner  # the importable copy, not __main__'s
+
+    from mlp_report.sweeps import run_sweep
 
     frame = run_sweep(configs(), seeds=2, cache_dir=sys.argv[1], executor=None, progress="off", runner=runner)
     print(len(frame))
