@@ -15,6 +15,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import signal
 import sys
 import tempfile
 import warnings
@@ -182,6 +183,8 @@ def run_one(config: RunConfig, seed: int) -> dict:
 
 
 def _worker_init(threads: int) -> None:
+    # Ctrl-C or a kernel shutdown interrupts the parent, which stops the pool; workers stay quiet.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     import tensorflow as tf
 
