@@ -307,10 +307,10 @@ export class Simulation {
 // ------------------------------------------------------------------------------------------------------
 // The view (DOM only from here on)
 // ------------------------------------------------------------------------------------------------------
-const CSS = `.pg{font:13px/1.35 system-ui,sans-serif;color:#333;display:grid;grid-template-columns:196px 180px 270px;gap:8px;align-items:start}
+const CSS = `.pg{font:13px/1.35 system-ui,sans-serif;color:#333;display:grid;grid-template-columns:190px 198px 270px;gap:8px;align-items:start}
 .pg .bar{grid-column:1/-1;display:flex;gap:6px;align-items:center;flex-wrap:wrap}.pg .wide{grid-column:1/-1}
 .pg fieldset{border:1px solid #ddd;border-radius:6px;padding:2px 8px 6px;margin:0 0 6px}.pg legend{font-weight:600;font-size:12px;padding:0 3px;margin:0;width:auto;float:none}
-.pg label{display:block;margin:2px 0}.pg .pgr{display:flex;gap:4px;align-items:center}.pg input[type=range]{width:92px;vertical-align:middle}
+.pg label{display:block;margin:2px 0}.pg .pgr{display:flex;gap:4px;align-items:center}.pg input[type=range]{width:86px;vertical-align:middle}
 .pg button{font:inherit;width:auto;padding:1px 8px;border:1px solid #999;border-radius:4px;background:#f6f6f6;color:#333;cursor:pointer}
 .pg button.play{background:#0877bd;color:#fff;border-color:#0877bd;min-width:64px}.pg canvas{border:1px solid #ccc;display:block}
 .pg .readout{font-size:12px}.pg .readout b{font-variant-numeric:tabular-nums}.pg select{font:inherit;max-width:100%}
@@ -420,7 +420,7 @@ function render({ model, el }) {
       range("noise", 0, 50, 5, (v) => v), range("ratio", 10, 90, 10, (v) => `${Math.round(v * 100)} %`, (v) => v / 100),
       range("batch_size", 1, 30, 1, (v) => v),
       h("label", {}, "data seed ", num("data_seed")),
-      h("label", { title: "Empty: the weights continue the data's random stream, as in the chapter" }, "init seed ", num("init_seed", "data stream")),
+      h("label", { title: "Empty: the weights continue the data's random stream, as in the chapter" }, "init seed ", num("init_seed", "stream")),
       h("button", { class: "reseed", title: "New initial weights", onclick: () => setConfig({ init_seed: rand() }) }, "Reseed"), " ",
       h("button", { class: "regen", title: "New data", onclick: () => setConfig({ data_seed: rand() }) }, "New data"));
     const feats = h("fieldset", {}, h("legend", {}, "Features"), ...FEATURES.map((f) => {
@@ -435,7 +435,7 @@ function render({ model, el }) {
       h("button", { class: "less", onclick: () => hid[i] > 1 && setConfig({ hidden: hid.map((v, k) => (k === i ? v - 1 : v)) }) }, "−"),
       h("button", { class: "more", onclick: () => hid[i] < 8 && setConfig({ hidden: hid.map((v, k) => (k === i ? v + 1 : v)) }) }, "+"));
     const net = h("fieldset", {}, h("legend", {}, "Network"),
-      h("div", { class: "pgr" }, `${hid.length} hidden layers `,
+      h("div", { class: "pgr" }, `hidden layers: ${hid.length} `,
         h("button", { class: "remove-layer", onclick: () => hid.length && setConfig({ hidden: hid.slice(0, -1) }) }, "−"),
         h("button", { class: "add-layer", onclick: () => hid.length < 6 && setConfig({ hidden: [...hid, 2] }) }, "+")),
       ...hid.map((_, i) => layerRow(i)),
