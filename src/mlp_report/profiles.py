@@ -37,6 +37,14 @@ def _positive_ints(name: str, values: Any) -> tuple[int, ...]:
     return tuple(require_int(name, v, minimum=1) for v in values)
 
 
+def _remedy_weights(name: str, values: Any) -> tuple[float, ...]:
+    """Sorted distinct class weights > 0 other than 1 (Task 2 always runs the baseline, weight 1, too)."""
+    weights = sorted({w for w in _positive_floats(name, values) if w != 1.0})
+    if not weights:
+        raise ConfigError(f"{name}={values!r} is invalid: expected at least one class weight > 0 other than 1.")
+    return tuple(weights)
+
+
 def _unit_float(name: str, value: Any) -> float:
     return require_float(name, value, minimum=0.0, below=1.0)
 
@@ -54,16 +62,24 @@ KNOBS: dict[str, dict[str, Callable[[str, Any], Any]]] = {
         "heatmap_seeds": _int(1),
         "eval_size": _optional_int(1, 10_000),
     },
-    "task2": {"train_size": _int(1, TRAIN_SIZE), "seeds": _int(1), "eval_size": _optional_int(1, 10_000)},
-    "task3": {
+    "task2": {
         "train_size": _int(1, TRAIN_SIZE),
         "epochs": _int(1),
         "seeds": _int(1),
-        "eval_size": _optional_int(1, 10_000),
-        "data_sizes": _positive_ints,
+        "eval_size": _optional_int(1, 10_000),  # None: all 10,000 validation and test images
+        # class weights of the remedy's target digit (the baseline, weight 1, always runs too)
+        "remedy_weights": _remedy_weights,
+    },
+    "task3": {
+        "train_size": _int(1, TRAIN_SIZE),  # the overfitting run's training images (the first n)
+        "epochs": _int(1),
+        "seeds": _int(1),
+        "eval_size": _optional_int(1, 10_000),  # None: all 10,000 test (and validation) images
+        "data_sizes": lambda n, v: tuple(require_int(n, x, minimum=1, maximum=TRAIN_SIZE) for x in _positive_ints(n, v)),
         "l2": lambda n, v: require_float(n, v, positive=True),
-        "dropout": _unit_float,
+        "dropout": lambda n, v: require_float(n, v, positive=True, below=1.0),
         "small_units": _int(1),
+        "patience": _int(1),  # early stopping: epochs without a better validation loss before stopping
     },
     "task4": {
         "seeds": _int(1, 100),
@@ -100,8 +116,8 @@ PROFILES: dict[str, dict[str, dict[str, Any]]] = {
         },
     },
     "task2": {
-        "quick": {"train_size": 2_000, "seeds": 1, "eval_size": None},
-        "full": {"train_size": TRAIN_SIZE, "seeds": 5, "eval_size": None},
+        "quick": {"train_size": 2_000, "epochs": 2, "seeds": 1, "eval_size": None, "remedy_weights": (4.0,)},
+        "full": {"train_size": TRAIN_SIZE, "epochs": 3, "seeds": 5, "eval_size": None, "remedy_weights": (2.0, 4.0, 8.0)},
     },
     "task3": {
         "quick": {
@@ -109,10 +125,11 @@ PROFILES: dict[str, dict[str, dict[str, Any]]] = {
             "epochs": 20,
             "seeds": 1,
             "eval_size": 2_000,
-            "data_sizes": (1_000, 2_000),
+            "data_sizes": (1_000, 4_000),
             "l2": 1e-3,
             "dropout": 0.3,
             "small_units": 16,
+            "patience": 3,
         },
         "full": {
             "train_size": 1_000,
@@ -123,6 +140,7 @@ PROFILES: dict[str, dict[str, dict[str, Any]]] = {
             "l2": 1e-3,
             "dropout": 0.3,
             "small_units": 16,
+            "patience": 20,
         },
     },
     "task4": {

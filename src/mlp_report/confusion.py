@@ -1,0 +1,403 @@
+"""Task 2: confusion matrices, the most-confused pair, per-class metrics and a measured class-weight remedy.
+
+Everything here works on predicted classes (arrays of digits), so it is tested on small synthetic
+predictions; the chapter feeds it the test-set predictions that :func:`mlp_report.sweeps.run_sweep` keeps.
+Ties are broken deterministically: among equal counts the cell with the smaller (true, predicted) wins.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.colors import LogNorm
+from sklearn.metrics import classification_report, confusion_matrix
+
+from .data import N_CLASSES
+from .validation import ConfigError, require_choice, require_float, require_int
+
+METRICS = ("precision", "recall", "f1-score")
+
+
+@dataclass(frozen=True)
+class Confusion:
+    """One off-diagonal cell: ``count`` images of digit ``true`` were predicted as ``predicted``."""
+
+    true: int
+    predicted: int
+    count: int
+
+    def label(self) -> str:
+        return f"{self.true} → {self.predicted}"
+
+
+# ---------------------------------------------------------------- input checks
+
+
+def _labels(name: str, values: object, n_classes: int) -> np.ndarray:
+    """``values`` as a 1-D int64 array of classes in [0, n_classes), or a clear ConfigError."""
+    arr = np.asarray(values)
+    if arr.ndim != 1 or arr.size == 0:
+        raise ConfigError(f"{name} has shape {arr.shape}: expected a non-empty 1-D array of class labels.")
+    if arr.dtype.kind == "f" and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)):
+        arr = arr.astype(np.int64)
+    if arr.dtype.kind not in "iu":
+        raise ConfigError(f"{name} has dtype {arr.dtype}: expected integer class labels 0..{n_classes - 1}.")
+    bad = arr[(arr < 0) | (arr >= n_classes)]
+    if bad.size:
+        raise ConfigError(f"{name} contains {bad[0]!r}, which is invalid: expected class labels 0..{n_classes - 1}.")
+    return arr.astype(np.int64)
+
+
+def _pair(y_true: object, y_pred: object, n_classes: int) -> tuple[np.ndarray, np.ndarray]:
+    n_classes = require_int("n_classes", n_classes, minimum=2)
+    t, p = _labels("y_true", y_true, n_classes), _labels("y_pred", y_pred, n_classes)
+    if len(t) != len(p):
+        raise ConfigError(f"y_true has {len(t)} labels but y_pred has {len(p)}: expected equally many.")
+    return t, p
+
+
+def check_matrix(matrix: object) -> np.ndarray:
+    """``matrix`` as a square int64 array of non-negative counts, or a clear ConfigError."""
+    cm = np.asarray(matrix)
+    if cm.ndim != 2 or cm.shape[0] != cm.shape[1] or cm.shape[0] < 2:
+        raise ConfigError(f"confusion matrix has shape {cm.shape}: expected a square (k, k) array with k >= 2.")
+    if cm.dtype.kind == "f" and np.all(np.isfinite(cm)) and np.all(cm == np.round(cm)):
+        cm = cm.astype(np.int64)
+    if cm.dtype.kind not in "iu" or (cm < 0).any():
+        raise ConfigError("confusion matrix is invalid: expected non-negative integer counts.")
+    return cm.astype(np.int64)
+
+
+# ---------------------------------------------------------------- confusion matrices
+
+
+def confusion(y_true: object, y_pred: object, n_classes: int = N_CLASSES) -> np.ndarray:
+    """scikit-learn's confusion matrix with every class as a row (true) and a column (predicted)."""
+    t, p = _pair(y_true, y_pred, n_classes)
+    return confusion_matrix(t, p, labels=np.arange(n_classes)).astype(np.int64)
+
+
+def normalise_rows(matrix: object) -> np.ndarray:
+    """Each row divided by its sum: the share of each true class given each prediction (the diagonal is recall).
+
+    A class with no images has no recall: its row is NaN rather than a misleading 0.
+    """
+    cm = check_matrix(matrix).astype(float)
+    support = cm.sum(axis=1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(support > 0, cm / np.where(support > 0, support, 1), np.nan)
+
+
+def _off_diagonal_cells(cm: np.ndarray) -> list[Confusion]:
+    """Every off-diagonal cell, largest count first, ties by (true, predicted)."""
+    cells = [Confusion(i, j, int(cm[i, j])) for i in range(len(cm)) for j in range(len(cm)) if i != j]
+    return sorted(cells, key=lambda c: (-c.count, c.true, c.predicted))
+
+
+def most_confused(matrix: object) -> Confusion:
+    """The largest off-diagonal cell (the argmax over all (true, predicted) pairs with true != predicted)."""
+    cm = check_matrix(matrix)
+    top = _off_diagonal_cells(cm)[0]
+    if top.count == 0:
+        raise ConfigError("the confusion matrix has no off-diagonal counts: there is no confused pair to name.")
+    return top
+
+
+def top_confusions(matrix: object, k: int = 5) -> pd.DataFrame:
+    """The ``k`` largest off-diagonal cells with their count and share of the true class (cells of 0 left out)."""
+    cm = check_matrix(matrix)
+    k = require_int("k", k, minimum=1)
+    support = cm.sum(axis=1)
+    rows = [
+        {
+            "true digit": c.true,
+            "predicted as": c.predicted,
+            "images": c.count,
+            "share of the true digit (%)": round(100 * c.count / support[c.true], 2),
+        }
+        for c in _off_diagonal_cells(cm)[:k]
+        if c.count > 0
+    ]
+    table = pd.DataFrame(rows, columns=["true digit", "predicted as", "images", "share of the true digit (%)"])
+    table.index = pd.RangeIndex(1, len(table) + 1, name="rank")
+    return table
+
+
+def pair_stability(matrices: Sequence[object], seeds: Sequence[int] | None = None) -> pd.DataFrame:
+    """The top pair of each seed's matrix: one row per seed (seed, true, predicted, count, errors)."""
+    if len(matrices) == 0:
+        raise ConfigError("matrices=[] is invalid: expected at least one confusion matrix.")
+    seeds = list(range(len(matrices))) if seeds is None else list(seeds)
+    if len(seeds) != len(matrices):
+        raise ConfigError(f"seeds has {len(seeds)} entries but matrices has {len(matrices)}: expected equally many.")
+    rows = []
+    for seed, matrix in zip(seeds, matrices, strict=True):
+        cm = check_matrix(matrix)
+        top = most_confused(cm)
+        rows.append(
+            {"seed": seed, "true": top.true, "predicted": top.predicted, "count": top.count, "errors": int(cm.sum() - np.trace(cm))}
+        )
+    return pd.DataFrame(rows)
+
+
+def pair_counts(stability: pd.DataFrame) -> Counter:
+    """How often each (true, predicted) pair was the top confusion across the seeds of :func:`pair_stability`."""
+    return Counter(zip(stability["true"].astype(int), stability["predicted"].astype(int), strict=True))
+
+
+# ---------------------------------------------------------------- per-class metrics
+
+
+def per_class_report(y_true: object, y_pred: object, n_classes: int = N_CLASSES) -> pd.DataFrame:
+    """scikit-learn's ``classification_report`` per class: precision, recall, F1 and support (rows = digits)."""
+    t, p = _pair(y_true, y_pred, n_classes)
+    report = classification_report(t, p, labels=np.arange(n_classes), output_dict=True, zero_division=0)
+    table = pd.DataFrame({c: report[str(c)] for c in range(n_classes)}).T
+    table["support"] = table["support"].astype(int)
+    table.index.name = "digit"
+    return table[[*METRICS, "support"]]
+
+
+def weakest_class(report: pd.DataFrame, metric: str = "f1-score") -> int:
+    """The class with the lowest ``metric`` (ties: the smaller digit)."""
+    require_choice("metric", metric, METRICS)
+    values = report[metric].astype(float)
+    return int(values.index[int(np.argmin(values.to_numpy()))])
+
+
+def mean_recall(y_true: object, predictions: Sequence[object], n_classes: int = N_CLASSES) -> np.ndarray:
+    """Recall of every class averaged over several runs' predictions of the same images."""
+    if len(predictions) == 0:
+        raise ConfigError("predictions=[] is invalid: expected the predictions of at least one run.")
+    recalls = [np.diag(normalise_rows(confusion(y_true, p, n_classes))) for p in predictions]
+    return np.nanmean(np.vstack(recalls), axis=0)
+
+
+# ---------------------------------------------------------------- the remedy
+
+
+def class_metrics(y_true: object, y_pred: object, target: int, n_classes: int = N_CLASSES) -> dict[str, float]:
+    """What a remedy for ``target`` gains and costs, from one run's predictions.
+
+    ``target_errors`` counts the target's images predicted as something else; ``false_alarms`` the
+    other classes' images predicted as the target. ``others_*`` average over the other classes.
+    """
+    target = require_int("target", target, minimum=0, maximum=n_classes - 1)
+    cm = confusion(y_true, y_pred, n_classes)
+    report = per_class_report(y_true, y_pred, n_classes)
+    others = [c for c in range(n_classes) if c != target]
+    return {
+        "accuracy": float(np.trace(cm) / cm.sum()),
+        "target_recall": float(report.loc[target, "recall"]),
+        "target_precision": float(report.loc[target, "precision"]),
+        "target_f1": float(report.loc[target, "f1-score"]),
+        "target_errors": int(cm[target].sum() - cm[target, target]),
+        "false_alarms": int(cm[:, target].sum() - cm[target, target]),
+        "others_precision": float(report.loc[others, "precision"].mean()),
+        "others_recall": float(report.loc[others, "recall"].mean()),
+        "others_min_precision": float(report.loc[others, "precision"].min()),
+    }
+
+
+def remedy_runs(
+    runs: pd.DataFrame, y_true: object, target: int, split: str = "test", n_classes: int = N_CLASSES
+) -> pd.DataFrame:
+    """One row per run of ``runs`` (a :func:`run_sweep` frame): the target's weight, the seed and :func:`class_metrics`."""
+    split = require_choice("split", split, ("train", "val", "test"))
+    for column in ("class_weight", "seed", "predictions"):
+        if column not in runs.columns:
+            raise ConfigError(f"runs has no column {column!r}: expected a run_sweep() result with predictions.")
+    rows = []
+    for _, run in runs.iterrows():
+        if split not in run["predictions"]:
+            raise ConfigError(f"a run has no {split!r} predictions: add {split!r} to RunConfig(predict=...).")
+        weight = dict(run["class_weight"]).get(target, 1.0)
+        rows.append({"weight": float(weight), "seed": int(run["seed"]), **class_metrics(y_true, run["predictions"][split], target, n_classes)})
+    return pd.DataFrame(rows).sort_values(["weight", "seed"], ignore_index=True)
+
+
+def remedy_summary(per_run: pd.DataFrame, baseline_weight: float = 1.0) -> pd.DataFrame:
+    """Per weight: the mean of every metric over the seeds, and the mean paired change from the baseline.
+
+    Paired: each remedy run is compared with the baseline run of the same seed (same initial weights and
+    shuffles), so seed-to-seed noise cancels. ``seeds_improved`` counts seeds whose target recall rose.
+    """
+    baseline_weight = require_float("baseline_weight", baseline_weight, positive=True)
+    weights = sorted(per_run["weight"].unique())
+    if baseline_weight not in weights:
+        raise ConfigError(f"baseline_weight={baseline_weight!r} is invalid: expected one of the run weights {weights}.")
+    base = per_run[per_run["weight"] == baseline_weight].set_index("seed")
+    metrics = [c for c in per_run.columns if c not in ("weight", "seed")]
+    rows = []
+    for weight in weights:
+        runs = per_run[per_run["weight"] == weight].set_index("seed")
+        missing = sorted(set(runs.index) ^ set(base.index))
+        if missing:
+            raise ConfigError(f"weight {weight} and the baseline were run on different seeds (differ in {missing}).")
+        change = runs[metrics] - base.loc[runs.index, metrics]
+        row: dict[str, float] = {"weight": weight, "seeds": len(runs)}
+        row.update({m: float(runs[m].mean()) for m in metrics})
+        row.update({f"{m}_std": float(runs[m].std(ddof=1)) if len(runs) > 1 else 0.0 for m in metrics})
+        row.update({f"change_{m}": float(change[m].mean()) for m in metrics})
+        row["seeds_improved"] = int((change["target_recall"] > 0).sum())
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def choose_weight(val_summary: pd.DataFrame, baseline_weight: float = 1.0) -> float:
+    """The remedy weight (not the baseline) with the best mean validation F1 of the target class.
+
+    F1 rewards the recall a higher weight wins and charges the precision it loses (the other digits'
+    images it now claims), so the choice is made on validation and the test set only measures it.
+    """
+    remedies = val_summary[val_summary["weight"] != baseline_weight]
+    if remedies.empty:
+        raise ConfigError("val_summary holds only the baseline: expected at least one remedy weight.")
+    best = remedies.sort_values(["target_f1", "weight"], ascending=[False, True]).iloc[0]
+    return float(best["weight"])
+
+
+def remedy_table(summary: pd.DataFrame, target: int) -> pd.DataFrame:
+    """The test-set summary as a readable table: one row per class weight of ``target``."""
+    pct = 100.0
+    table = pd.DataFrame(
+        {
+            f"weight of digit {target}": [f"{w:g}" + (" (baseline)" if i == 0 else "") for i, w in enumerate(summary["weight"])],
+            f"recall of {target} (%)": (pct * summary["target_recall"]).round(2),
+            f"{target} misclassified (images)": summary["target_errors"].round(1),
+            f"precision of {target} (%)": (pct * summary["target_precision"]).round(2),
+            f"others read as {target} (images)": summary["false_alarms"].round(1),
+            "other digits: mean precision (%)": (pct * summary["others_precision"]).round(2),
+            "other digits: mean recall (%)": (pct * summary["others_recall"]).round(2),
+            "accuracy (%)": (pct * summary["accuracy"]).round(2),
+            "change in accuracy (points)": (pct * summary["change_accuracy"]).round(2),
+            "seeds with higher recall": [f"{int(k)} of {int(n)}" for k, n in zip(summary["seeds_improved"], summary["seeds"], strict=True)],
+        }
+    )
+    return table.set_index(f"weight of digit {target}")
+
+
+# ---------------------------------------------------------------- figures
+
+
+def confusion_figure(matrix: object, *, normalise: bool = False, title: str | None = None):
+    """A readable 10x10 heatmap: true digit down, predicted digit across, every cell annotated.
+
+    Raw counts show integers; ``normalise=True`` shows each row in percent (its diagonal is the recall).
+    The colour scale is logarithmic so that errors of a few images stand out next to a diagonal of ~1,000;
+    empty cells stay white.
+    """
+    cm = check_matrix(matrix)
+    values = 100 * normalise_rows(cm) if normalise else cm.astype(float)
+    n = len(cm)
+    shown = np.where(values > 0, values, np.nan)  # log scale: zeros are left blank
+    positive = values[values > 0]
+    low = float(positive.min()) if positive.size else 1.0
+    high = float(positive.max()) if positive.size else 10.0
+    norm = LogNorm(vmin=min(low, 1.0 if not normalise else 0.01), vmax=max(high, 10.0))
+    fig, ax = plt.subplots(figsize=(7.2, 6.0))
+    sns.heatmap(
+        shown,
+        ax=ax,
+        cmap="rocket_r",
+        norm=norm,
+        square=True,
+        linewidths=0.5,
+        linecolor="white",
+        cbar_kws={"label": ("share of the true digit (%)" if normalise else "images") + ", log scale"},
+        annot=False,
+    )
+    for i in range(n):
+        for j in range(n):
+            v = values[i, j]
+            if np.isnan(v):  # a class without images: no recall
+                text, colour = "–", "0.6"
+            elif v == 0:
+                text, colour = "0", "0.6"
+            else:
+                text = (f"{v:.1f}" if v < 99.95 else "100") if normalise else f"{int(v)}"
+                colour = "white" if norm(v) > 0.6 else "black"  # dark cells get white text
+            ax.text(j + 0.5, i + 0.5, text, ha="center", va="center", fontsize=8, color=colour)
+    ax.set_xlabel("predicted digit")
+    ax.set_ylabel("true digit")
+    ax.set_xticks(np.arange(n) + 0.5, [str(c) for c in range(n)])
+    ax.set_yticks(np.arange(n) + 0.5, [str(c) for c in range(n)], rotation=0)
+    ax.tick_params(length=0)
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def gallery_figure(
+    images: np.ndarray,
+    true: Sequence[int],
+    predicted: Sequence[int],
+    confidence: Sequence[float],
+    *,
+    max_images: int = 20,
+    cols: int = 10,
+):
+    """Misclassified images, most confident mistakes first, titled "true → predicted" and the confidence."""
+    max_images = require_int("max_images", max_images, minimum=1)
+    cols = require_int("cols", cols, minimum=1)
+    n = len(images)
+    if not (len(true) == len(predicted) == len(confidence) == n):
+        raise ConfigError(
+            f"images, true, predicted and confidence have {n}, {len(true)}, {len(predicted)} and "
+            f"{len(confidence)} entries: expected equally many."
+        )
+    if n == 0:
+        fig, ax = plt.subplots(figsize=(6, 1))
+        ax.axis("off")
+        ax.text(0.5, 0.5, "no misclassified images of this pair", ha="center", va="center")
+        return fig
+    order = np.argsort(-np.asarray(confidence, dtype=float), kind="stable")[:max_images]
+    shown = len(order)
+    cols = min(cols, shown)
+    rows = -(-shown // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(1.25 * cols, 1.55 * rows), squeeze=False)
+    for ax in axes.flat:
+        ax.axis("off")
+    for ax, i in zip(axes.flat, order, strict=False):
+        ax.imshow(np.asarray(images[i]).reshape(28, 28), cmap="gray_r", vmin=0, vmax=1)
+        ax.set_title(f"{true[i]} → {predicted[i]}\n{100 * confidence[i]:.0f} %", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def tradeoff_figure(per_run: pd.DataFrame, target: int, *, chosen: float | None = None):
+    """The remedy's trade-off against the target's class weight (1 = baseline), every seed a faint dot.
+
+    Left: the target's recall (what the remedy buys) and precision (the other digits' images it now
+    claims). Right: overall accuracy and the other digits' mean recall.
+    """
+    for column in ("weight", "seed", "target_recall", "target_precision", "accuracy", "others_recall"):
+        if column not in per_run.columns:
+            raise ConfigError(f"per_run has no column {column!r}: expected the frame of remedy_runs().")
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8))
+    panels = (
+        (left, (("target_recall", f"recall of {target}"), ("target_precision", f"precision of {target}")), f"Digit {target}"),
+        (right, (("accuracy", "overall accuracy"), ("others_recall", "other digits: mean recall")), "Everything else"),
+    )
+    weights = sorted(per_run["weight"].unique())
+    for ax, series, title in panels:
+        for (column, label), colour, marker in zip(series, ("C0", "C3"), ("o", "s"), strict=True):
+            ax.scatter(per_run["weight"], 100 * per_run[column], color=colour, alpha=0.3, s=16)
+            means = per_run.groupby("weight")[column].mean()
+            ax.plot(means.index, 100 * means.to_numpy(), color=colour, marker=marker, label=f"{label} (mean)")
+        if chosen is not None:
+            ax.axvline(chosen, color="0.5", ls="--", lw=1, label="weight chosen on validation")
+        ax.set_xscale("log", base=2)
+        ax.set_xticks(weights, [f"{w:g}" for w in weights])
+        ax.minorticks_off()
+        ax.set(xlabel=f"class weight of digit {target} (1 = baseline)", ylabel="test set (%)", title=title)
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
