@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.colors import LogNorm
+from matplotlib.ticker import FuncFormatter
 from sklearn.metrics import classification_report, confusion_matrix
 
 from .data import N_CLASSES
@@ -50,7 +51,7 @@ def _labels(name: str, values: object, n_classes: int) -> np.ndarray:
         raise ConfigError(f"{name} has dtype {arr.dtype}: expected integer class labels 0..{n_classes - 1}.")
     bad = arr[(arr < 0) | (arr >= n_classes)]
     if bad.size:
-        raise ConfigError(f"{name} contains {bad[0]!r}, which is invalid: expected class labels 0..{n_classes - 1}.")
+        raise ConfigError(f"{name} contains {bad[0].item()!r}, which is invalid: expected class labels 0..{n_classes - 1}.")
     return arr.astype(np.int64)
 
 
@@ -175,8 +176,11 @@ def mean_recall(y_true: object, predictions: Sequence[object], n_classes: int = 
     """Recall of every class averaged over several runs' predictions of the same images."""
     if len(predictions) == 0:
         raise ConfigError("predictions=[] is invalid: expected the predictions of at least one run.")
-    recalls = [np.diag(normalise_rows(confusion(y_true, p, n_classes))) for p in predictions]
-    return np.nanmean(np.vstack(recalls), axis=0)
+    recalls = np.vstack([np.diag(normalise_rows(confusion(y_true, p, n_classes))) for p in predictions])
+    present = ~np.isnan(recalls).all(axis=0)  # a class without images has no recall: NaN, without a warning
+    out = np.full(n_classes, np.nan)
+    out[present] = np.nanmean(recalls[:, present], axis=0)
+    return out
 
 
 # ---------------------------------------------------------------- the remedy
@@ -300,7 +304,7 @@ def confusion_figure(matrix: object, *, normalise: bool = False, title: str | No
     positive = values[values > 0]
     low = float(positive.min()) if positive.size else 1.0
     high = float(positive.max()) if positive.size else 10.0
-    norm = LogNorm(vmin=min(low, 1.0 if not normalise else 0.01), vmax=max(high, 10.0))
+    norm = LogNorm(vmin=min(low, 0.1 if normalise else 1.0), vmax=max(high, 10.0))
     fig, ax = plt.subplots(figsize=(7.2, 6.0))
     sns.heatmap(
         shown,
@@ -324,6 +328,8 @@ def confusion_figure(matrix: object, *, normalise: bool = False, title: str | No
                 text = (f"{v:.1f}" if v < 99.95 else "100") if normalise else f"{int(v)}"
                 colour = "white" if norm(v) > 0.6 else "black"  # dark cells get white text
             ax.text(j + 0.5, i + 0.5, text, ha="center", va="center", fontsize=8, color=colour)
+    colourbar = ax.collections[0].colorbar
+    colourbar.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))  # 1, 10, 100, not 10^k
     ax.set_xlabel("predicted digit")
     ax.set_ylabel("true digit")
     ax.set_xticks(np.arange(n) + 0.5, [str(c) for c in range(n)])
