@@ -40,4 +40,4 @@ lint: install
 	$(BIN)/ruff check src tests benchmarks
 
 clean:
-	rm -rf _build artifacts .pytest_cache .ruff_cache
+	rm -rf _build artifacts widget_static .pytest_cache .ruff_cache
