@@ -66,6 +66,18 @@ def test_most_confused_ignores_a_larger_diagonal_and_breaks_ties_by_smaller_true
     assert (pair.true, pair.predicted, pair.count) == (2, 8, 5)
 
 
+def test_most_confused_both_ways_adds_the_two_directions():
+    cm = np.diag([100] * 10)
+    cm[3, 5], cm[5, 3] = 6, 5  # 11 in all
+    cm[9, 4] = 10  # the largest single cell
+    assert cf.most_confused(cm).label() == "9 → 4"
+    assert cf.most_confused_both_ways(cm) == (3, 5, 11)
+    cm[4, 9] = 1  # now a tie at 11: the first pair in row-major order
+    assert cf.most_confused_both_ways(cm) == (3, 5, 11)
+    with pytest.raises(ConfigError, match="no off-diagonal counts"):
+        cf.most_confused_both_ways(np.diag([5] * 10))
+
+
 def test_most_confused_without_errors_is_an_error():
     with pytest.raises(ConfigError, match="no off-diagonal counts"):
         cf.most_confused(np.diag([5] * 10))

@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from mlp_report.notebook import cell_errors, read_glue
 from mlp_report.paths import results_dir
@@ -69,6 +70,15 @@ def check_task2(notebook: Path, profile: str, n_seeds: int) -> dict:
     assert glue["t2_pair_true"] == str(pair["true"]) and glue["t2_pair_pred"] == str(pair["predicted"])
     assert glue["t2_pair_count"] == f"{pair['count']:,}"
 
+    # pooled over the seeds: the sum of the matrices, its largest cell and its largest pair in both directions
+    pooled = np.sum(doc["matrices"], axis=0)
+    off = pooled.copy()
+    np.fill_diagonal(off, -1)
+    assert doc["pooled_pair"]["count"] == off.max() == pooled[doc["pooled_pair"]["true"], doc["pooled_pair"]["predicted"]]
+    both = pooled + pooled.T
+    a, b = doc["both_ways"]["a"], doc["both_ways"]["b"]
+    assert a < b and doc["both_ways"]["count"] == both[a, b] == max(both[i, j] for i in range(10) for j in range(i + 1, 10))
+
     # the top-5 table starts with that pair, in decreasing order
     counts = [row["images"] for row in doc["top5"]]
     assert counts == sorted(counts, reverse=True) and counts[0] == pair["count"]
@@ -85,7 +95,7 @@ def check_task2(notebook: Path, profile: str, n_seeds: int) -> dict:
     assert all(row["seeds"] == n_seeds for row in doc["remedy"])
     assert glue["t2_target"] == str(doc["target"]) and glue["t2_weakest"] == str(doc["weakest"])
     base = doc["remedy"][0]
-    assert base["target_errors"] == np.mean([np.array(m)[doc["target"]].sum() - np.array(m)[doc["target"], doc["target"]] for m in doc["matrices"]])
+    assert base["target_errors"] == pytest.approx(np.mean([np.array(m)[doc["target"]].sum() - np.array(m)[doc["target"], doc["target"]] for m in doc["matrices"]]))
     return doc
 
 

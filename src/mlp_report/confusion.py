@@ -110,6 +110,18 @@ def most_confused(matrix: object) -> Confusion:
     return top
 
 
+def most_confused_both_ways(matrix: object) -> tuple[int, int, int]:
+    """The pair of digits ``(a, b)``, ``a < b``, with the most confusions in either direction, and that count."""
+    cm = check_matrix(matrix)
+    both = cm + cm.T
+    np.fill_diagonal(both, -1)
+    upper = np.triu(both, k=1) - np.tril(np.ones_like(both))  # each unordered pair once
+    a, b = np.unravel_index(int(np.argmax(upper)), upper.shape)  # first in row-major order on ties
+    if both[a, b] <= 0:
+        raise ConfigError("the confusion matrix has no off-diagonal counts: there is no confused pair to name.")
+    return int(a), int(b), int(both[a, b])
+
+
 def top_confusions(matrix: object, k: int = 5) -> pd.DataFrame:
     """The ``k`` largest off-diagonal cells with their count and share of the true class (cells of 0 left out)."""
     cm = check_matrix(matrix)
