@@ -101,7 +101,7 @@ def summary_table(runs: pd.DataFrame, study: Study) -> pd.DataFrame:
         macro_f1=("macro_f1", "mean"),
         worst_recall=("worst_recall", "mean"),
         worst_class=("worst_class", lambda s: int(s.mode().iloc[0])),
-        seconds=("fit_seconds", "mean"),
+        seconds=("fit_seconds", "median"),  # robust to the runs that compiled a new shape
         updates=("updates", "first"),
         params=("params", "first"),
     ).reset_index()
@@ -119,10 +119,17 @@ def display_table(table: pd.DataFrame) -> pd.DataFrame:
             "val. loss": [f"{m:.3f} ± {s:.3f}" for m, s in zip(table.val_loss, table.val_loss_std, strict=True)],
             "macro-F1 (%)": [f"{100 * v:.2f}" for v in table.macro_f1],
             "worst class recall (%)": [f"{100 * v:.1f} (digit {c})" for v, c in zip(table.worst_recall, table.worst_class, strict=True)],
-            "time per run (s)": [f"{v:.1f}" for v in table.seconds],
+            "median time per run (s)": [f"{v:.2f}" for v in table.seconds],
             "updates": [f"{v:,}" for v in table.updates],
             "parameters": [f"{v:,}" for v in table.params],
         }
+    )
+
+
+def styled(frame: pd.DataFrame):
+    """A compact HTML table for the page: no index column, smaller type."""
+    return frame.style.hide(axis="index").set_table_styles(
+        [{"selector": "", "props": "font-size: 0.8em;"}, {"selector": "td, th", "props": "padding: 2px 6px;"}]
     )
 
 

@@ -75,27 +75,29 @@ def sweep_figure(rows, parameter: str, label: str, *, log: bool):
 
 
 def cost_figure(table):
-    """What each setting costs: time per run and optimizer updates (batch size), parameters (depth)."""
+    """What each setting costs: time per run and SGD updates against the batch size, parameters and time
+    against the depth, and time against the learning rate."""
     from .hyperparams import LABELS
 
-    fig, axes = plt.subplots(1, 3, figsize=(12, 3.4))
+    fig, axes = plt.subplots(2, 2, figsize=(10, 7))
     specs = [
         ("batch_size", "seconds", "training time per run (s)", True),
         ("batch_size", "updates", "SGD updates per run", True),
         ("hidden_layers", "params", "trainable parameters", False),
+        ("learning_rate", "seconds", "training time per run (s)", True),
     ]
-    for ax, (parameter, column, ylabel, log) in zip(axes, specs, strict=True):
+    for ax, (parameter, column, ylabel, log) in zip(axes.flat, specs, strict=True):
         rows = table[table.parameter == parameter].sort_values("value")
         ax.plot(rows["value"], rows[column], marker="o")
         ax.set(xlabel=LABELS[parameter], ylabel=ylabel)
         _value_axis(ax, rows["value"].tolist(), log)
         if column == "updates":
             ax.set_yscale("log")
-    ax2 = axes[2].twinx()
     rows = table[table.parameter == "hidden_layers"].sort_values("value")
-    ax2.plot(rows["value"], rows["seconds"], marker="s", color="C1")
-    ax2.set_ylabel("training time per run (s)", color="C1")
-    ax2.grid(False)
+    twin = axes[1, 0].twinx()
+    twin.plot(rows["value"], rows["seconds"], marker="s", color="C1")
+    twin.set_ylabel("training time per run (s)", color="C1")
+    twin.grid(False)
     fig.tight_layout()
     return fig
 
