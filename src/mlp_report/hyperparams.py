@@ -126,13 +126,6 @@ def display_table(table: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def styled(frame: pd.DataFrame):
-    """A compact HTML table for the page: no index column, smaller type."""
-    return frame.style.hide(axis="index").set_table_styles(
-        [{"selector": "", "props": "font-size: 0.8em;"}, {"selector": "td, th", "props": "padding: 2px 6px;"}]
-    )
-
-
 def best_setting(table: pd.DataFrame) -> pd.Series:
     """The rule: highest mean validation accuracy over the one-at-a-time settings; ties go to the faster run."""
     ranked = table.sort_values(["val_accuracy", "seconds"], ascending=[False, True])

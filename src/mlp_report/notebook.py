@@ -37,12 +37,14 @@ def glue(name: str, value: Any, fmt: str | None = None) -> Any:
     """Glue ``value`` (formatted with ``fmt`` if given) for ``{glue:}`name``` in the prose.
 
     Numbers are glued as formatted text so that the page never shows ``np.float64(...)``;
-    figures and DataFrames are glued as they are. Returns the value for reuse in the cell.
+    DataFrames become compact tables without the index; figures are glued as they are. Returns the value for reuse in the cell.
     """
     from myst_nb import glue as myst_glue
 
     value = plain(value)
-    if isinstance(value, str):
+    if _is_dataframe(value):
+        shown = table_style(value)
+    elif isinstance(value, str):
         shown: Any = Text(value)
     elif isinstance(value, numbers.Number) and not isinstance(value, bool):
         shown = Text(format(value, fmt) if fmt else (f"{value:,}" if isinstance(value, int) else f"{value:.4g}"))
@@ -50,6 +52,19 @@ def glue(name: str, value: Any, fmt: str | None = None) -> Any:
         shown = value
     myst_glue(name, shown, display=False)
     return value
+
+
+def _is_dataframe(value: Any) -> bool:
+    import pandas as pd
+
+    return isinstance(value, pd.DataFrame)
+
+
+def table_style(frame):
+    """How every glued table looks: no index column, compact type and padding."""
+    return frame.style.hide(axis="index").set_table_styles(
+        [{"selector": "", "props": "font-size: 0.85em;"}, {"selector": "td, th", "props": "padding: 2px 6px;"}]
+    )
 
 
 def glue_percent(name: str, fraction: float, digits: int = 2) -> float:
