@@ -26,6 +26,13 @@ def test_pages_are_clean(quick_book, page):
     assert "Traceback" not in text
 
 
+@pytest.mark.parametrize("page", ["chapters/task1.html", "chapters/task2.html", "chapters/task3.html"])
+def test_no_progress_bar_debris(quick_book, page):
+    text = (quick_book / "_build" / "html" / page).read_text()
+    assert "application/vnd.jupyter.widget-state" not in text  # no tqdm widgets saved into the page
+    assert "runs:" not in text and "it/s]" not in text
+
+
 def test_task0_page_shows_summary_figure_and_glued_accuracy(quick_book):
     text = (quick_book / "_build" / "html" / "chapters" / "task0.html").read_text()
     assert "Total params" in text  # model.summary()

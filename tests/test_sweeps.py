@@ -131,3 +131,17 @@ def _never(config, seed):
 def test_bad_sweeps_fail_before_training(configs, seeds, message, tmp_path):
     with pytest.raises(ConfigError, match=message):
         run_sweep(configs, seeds, cache_dir=tmp_path, executor=None, runner=_never)
+
+
+def test_progress_bar_in_a_terminal_and_silent_in_book_builds(tmp_path, log, monkeypatch, capsys):
+    from mlp_report import sweeps
+
+    monkeypatch.delenv("MLP_REPORT_BATCH", raising=False)
+    run_sweep(sweep_helpers.configs()[:2], seeds=1, cache_dir=tmp_path / "a", executor=None, progress="terminal",
+              runner=sweep_helpers.slow_runner)
+    err = capsys.readouterr().err
+    assert "2/2" in err and "learning_rate=0.05 seed=0" in err  # runs done/total and the current config
+    monkeypatch.setenv("MLP_REPORT_BATCH", "1")
+    assert sweeps._progress_mode() == "off"
+    run_sweep(sweep_helpers.configs()[:2], seeds=1, cache_dir=tmp_path / "b", executor=None, runner=sweep_helpers.slow_runner)
+    assert capsys.readouterr().err == ""
