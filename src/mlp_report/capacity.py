@@ -1,0 +1,534 @@
+"""Task 3: how many parameters the network has, and what happens when it trains far too long on too little.
+
+Everything the Task 3 chapter computes lives here: the per-layer parameter calculation read off a built
+Keras model, the closed formula for ``L`` hidden layers of width ``h``, the analysis of per-epoch learning
+curves over seeds (where the test loss bottoms out, the generalization gap), early stopping replayed from
+a recorded validation curve, the remedy and more-data tables, and the chapter's figures.
+
+A "history" is the per-epoch record of one run (``mlp_report.training.train``): ``loss``/``accuracy``
+(running averages during the epoch) and ``<set>_loss``/``<set>_accuracy`` for every evaluated set
+(``train`` = the training subset re-evaluated at the epoch's end, ``val``, ``test``). Functions that take
+``runs`` accept a sweep DataFrame (one row per seed, a ``history`` column) or a list of histories.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from .data import TRAIN_SIZE
+from .validation import ConfigError, require_float, require_int
+
+INPUTS = 784  # 28 x 28 pixels
+CLASSES = 10
+FORMULA = "P = (784·h + h) + (L−1)·(h·h + h) + (10·h + 10)"
+
+History = Mapping[str, Sequence[float]]
+Runs = pd.DataFrame | Sequence[History]
+
+SET_STYLE = {  # evaluated set -> (label, colour)
+    "train": ("training (the 1,000 images)", "C0"),
+    "val": ("validation", "C2"),
+    "test": ("test", "C3"),
+}
+
+
+# --------------------------------------------------------------------------------------------------
+# Parameter count
+# --------------------------------------------------------------------------------------------------
+
+
+def parameter_table(model: Any) -> pd.DataFrame:
+    """One row per Dense layer of a built Keras model: ``inputs × units`` weights plus ``units`` biases.
+
+    Columns: ``layer``, ``inputs``, ``units``, ``weights``, ``biases``, ``parameters`` and the written-out
+    ``calculation`` (e.g. ``784 × 100 + 100 = 78,500``). Raises ``ValueError`` when the model has no Dense
+    layer or has parameters outside its Dense layers (the table would then not add up to the model).
+    """
+    from .models import dense_layer_shapes
+
+    rows = []
+    for name, inputs, units in dense_layer_shapes(model):
+        weights = inputs * units
+        params = weights + units
+        rows.append(
+            {
+                "layer": name,
+                "inputs": inputs,
+                "units": units,
+                "weights": weights,
+                "biases": units,
+                "parameters": params,
+                "calculation": f"{inputs:,} × {units:,} + {units:,} = {params:,}",
+            }
+        )
+    if not rows:
+        raise ValueError(f"model {model.name!r} has no Dense layer: there is nothing to count.")
+    table = pd.DataFrame(rows)
+    if int(table["parameters"].sum()) != int(model.count_params()):
+        raise ValueError(
+            f"model {model.name!r} has {model.count_params():,} parameters but its Dense layers only "
+            f"{int(table['parameters'].sum()):,}: parameter_table counts Dense layers only."
+        )
+    return table
+
+
+def parameter_display(table: pd.DataFrame) -> pd.DataFrame:
+    """The parameter table as the chapter shows it: thousands separators and a total row."""
+    shown = pd.DataFrame(
+        {
+            "layer": table["layer"],
+            "inputs × units + biases": table["calculation"].str.rsplit(" = ", n=1).str[0],
+            "weights": table["weights"].map("{:,}".format),
+            "biases": table["biases"].map("{:,}".format),
+            "parameters": table["parameters"].map("{:,}".format),
+        }
+    )
+    total = {
+        "layer": "total",
+        "inputs × units + biases": "",
+        "weights": f"{int(table['weights'].sum()):,}",
+        "biases": f"{int(table['biases'].sum()):,}",
+        "parameters": f"{int(table['parameters'].sum()):,}",
+    }
+    return pd.concat([shown, pd.DataFrame([total])], ignore_index=True).set_index("layer")
+
+
+def count_parameters(hidden_layers: int, units: int, *, inputs: int = INPUTS, classes: int = CLASSES) -> int:
+    """The closed formula for ``hidden_layers`` (L) hidden Dense layers of width ``units`` (h).
+
+    ``P = (inputs·h + h) + (L−1)·(h·h + h) + (classes·h + classes)`` for L >= 1, and
+    ``inputs·classes + classes`` for L = 0 (softmax regression).
+    """
+    hidden_layers = require_int("hidden_layers", hidden_layers, minimum=0)
+    units = require_int("units", units, minimum=1)
+    inputs = require_int("inputs", inputs, minimum=1)
+    classes = require_int("classes", classes, minimum=1)
+    if hidden_layers == 0:
+        return inputs * classes + classes
+    return (inputs * units + units) + (hidden_layers - 1) * (units * units + units) + (classes * units + classes)
+
+
+def formula_calculation(hidden_layers: int, units: int, *, inputs: int = INPUTS, classes: int = CLASSES) -> str:
+    """The formula with the numbers filled in, e.g.
+    ``(784·100 + 100) + 1·(100·100 + 100) + (10·100 + 10) = 78,500 + 10,100 + 1,010 = 89,610``."""
+    total = count_parameters(hidden_layers, units, inputs=inputs, classes=classes)
+    if hidden_layers == 0:
+        return f"{inputs}·{classes} + {classes} = {total:,}"
+    h, rest = units, hidden_layers - 1
+    first, middle, last = inputs * h + h, rest * (h * h + h), classes * h + classes
+    return (
+        f"({inputs}·{h} + {h}) + {rest}·({h}·{h} + {h}) + ({classes}·{h} + {classes})"
+        f" = {first:,} + {middle:,} + {last:,} = {total:,}"
+    )
+
+
+def count_biases(hidden_layers: int, units: int, *, classes: int = CLASSES) -> int:
+    """One bias per unit: ``L·h`` in the hidden layers plus ``classes`` in the output layer."""
+    hidden_layers = require_int("hidden_layers", hidden_layers, minimum=0)
+    units = require_int("units", units, minimum=1)
+    return hidden_layers * units + require_int("classes", classes, minimum=1)
+
+
+# --------------------------------------------------------------------------------------------------
+# Learning curves
+# --------------------------------------------------------------------------------------------------
+
+
+def histories(runs: Runs) -> list[History]:
+    """The per-seed histories of ``runs`` (a sweep DataFrame with a ``history`` column, or a list)."""
+    if isinstance(runs, pd.DataFrame):
+        if "history" not in runs.columns:
+            raise ConfigError(f"runs has no 'history' column: got columns {', '.join(map(str, runs.columns))}.")
+        found = list(runs["history"])
+    else:
+        found = list(runs)
+    if not found:
+        raise ConfigError("runs is empty: expected at least one run (one per seed).")
+    for i, h in enumerate(found):
+        if not isinstance(h, Mapping):
+            raise ConfigError(f"runs[{i}]={type(h).__name__} is invalid: expected a history dict of per-epoch lists.")
+    return found
+
+
+def curve(runs: Runs, key: str) -> np.ndarray:
+    """``history[key]`` of every run as a (runs × epochs) array; all runs must have the same length."""
+    found = histories(runs)
+    rows = []
+    for i, h in enumerate(found):
+        if key not in h:
+            raise ConfigError(f"history key {key!r} is missing from run {i}: available keys are {', '.join(sorted(h))}.")
+        rows.append(np.asarray(h[key], dtype=float))
+    lengths = {len(r) for r in rows}
+    if len(lengths) != 1 or 0 in lengths:
+        raise ConfigError(f"history {key!r} must have the same non-zero number of epochs in every run, got {sorted(lengths)}.")
+    matrix = np.vstack(rows)
+    if not np.isfinite(matrix).all():
+        raise ConfigError(f"history {key!r} contains NaN or infinite values (the run diverged).")
+    return matrix
+
+
+def runs_of(runs: pd.DataFrame, config: Any) -> pd.DataFrame:
+    """The rows of a sweep DataFrame that belong to ``config`` (a ``RunConfig``), one per seed, in seed order."""
+    fields = config.as_dict()
+    _require_columns(runs, (*fields, "seed"))
+    mask = np.ones(len(runs), dtype=bool)
+    for name, value in fields.items():
+        mask &= np.array([_same(v, value) for v in runs[name]], dtype=bool)
+    if not mask.any():
+        raise ConfigError(f"runs has no row for config {config}: was it part of the sweep?")
+    return runs[mask].sort_values("seed").reset_index(drop=True)
+
+
+def _same(a: Any, b: Any) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    if isinstance(b, tuple):
+        return tuple(a) == b
+    return bool(a == b)
+
+
+@dataclass(frozen=True)
+class CurveSummary:
+    """Where the mean (over seeds) test loss bottoms out, and how far training and test end apart.
+
+    Epochs are 1-based (epoch 1 = after the first pass over the data).
+    """
+
+    epochs: int
+    seeds: int
+    best_test_epoch: int  # argmin of the mean test loss
+    min_test_loss: float
+    final_test_loss: float
+    test_loss_rise: float  # final - min (mean test loss)
+    test_loss_rises: bool  # the rise exceeds the tolerance
+    train_loss_at_best: float
+    final_train_loss: float
+    train_loss_keeps_falling: bool  # the training loss at the end is below its value at best_test_epoch
+    test_accuracy_at_best: float
+    final_train_accuracy: float
+    final_test_accuracy: float
+    best_test_accuracy_epoch: int  # argmax of the mean test accuracy
+    max_test_accuracy: float
+    accuracy_gap: float  # final train accuracy - final test accuracy
+    loss_gap: float  # final test loss - final train loss
+    seed_best_epochs: tuple[int, ...]  # argmin of each seed's own test loss
+
+    @property
+    def overfits(self) -> bool:
+        """The textbook picture: test loss rises again while training loss keeps falling."""
+        return self.test_loss_rises and self.train_loss_keeps_falling
+
+
+def curve_summary(runs: Runs, *, tolerance: float = 0.01, train: str = "train", test: str = "test") -> CurveSummary:
+    """Analyse the learning curves of ``runs`` (several seeds of one config).
+
+    ``tolerance`` is the relative rise of the mean test loss over its minimum (0.01 = 1 %) above which the
+    test loss counts as rising again. ``train`` and ``test`` name the evaluated sets.
+    """
+    tolerance = require_float("tolerance", tolerance, minimum=0.0)
+    train_loss, test_loss = curve(runs, f"{train}_loss").mean(0), curve(runs, f"{test}_loss")
+    train_acc, test_acc = curve(runs, f"{train}_accuracy").mean(0), curve(runs, f"{test}_accuracy").mean(0)
+    mean_test_loss = test_loss.mean(0)
+    if len(train_loss) != len(mean_test_loss):
+        raise ConfigError(f"{train!r} and {test!r} histories differ in length: {len(train_loss)} vs {len(mean_test_loss)} epochs.")
+    best = int(np.argmin(mean_test_loss))
+    best_acc = int(np.argmax(test_acc))
+    rise = float(mean_test_loss[-1] - mean_test_loss[best])
+    return CurveSummary(
+        epochs=len(mean_test_loss),
+        seeds=len(test_loss),
+        best_test_epoch=best + 1,
+        min_test_loss=float(mean_test_loss[best]),
+        final_test_loss=float(mean_test_loss[-1]),
+        test_loss_rise=rise,
+        test_loss_rises=rise > tolerance * float(mean_test_loss[best]),
+        train_loss_at_best=float(train_loss[best]),
+        final_train_loss=float(train_loss[-1]),
+        train_loss_keeps_falling=bool(train_loss[-1] < train_loss[best]),
+        test_accuracy_at_best=float(test_acc[best]),
+        final_train_accuracy=float(train_acc[-1]),
+        final_test_accuracy=float(test_acc[-1]),
+        best_test_accuracy_epoch=best_acc + 1,
+        max_test_accuracy=float(test_acc[best_acc]),
+        accuracy_gap=float(train_acc[-1] - test_acc[-1]),
+        loss_gap=float(mean_test_loss[-1] - train_loss[-1]),
+        seed_best_epochs=tuple(int(i) + 1 for i in np.argmin(test_loss, axis=1)),
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Early stopping, remedies, more data
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EarlyStop:
+    """Where early stopping on a recorded curve stops, and which epoch's weights it restores (1-based)."""
+
+    best_epoch: int  # the restored weights: the best monitored value up to the stop
+    stop_epoch: int  # the last epoch trained
+
+
+def early_stopping(history: History, *, monitor: str = "val_loss", patience: int | None = None, min_delta: float = 0.0) -> EarlyStop:
+    """Replay Keras' ``EarlyStopping(monitor, patience, min_delta, restore_best_weights=True)`` on a history.
+
+    Because every epoch's validation value was recorded, stopping after ``patience`` epochs without an
+    improvement larger than ``min_delta`` and restoring the best weights gives exactly the model of the
+    returned ``best_epoch``. ``patience=None`` never stops: the best epoch of the whole run. Monitors
+    ending in ``accuracy`` are maximized, everything else minimized.
+    """
+    if monitor not in history:
+        raise ConfigError(f"monitor={monitor!r} is invalid: expected one of the history keys {', '.join(sorted(history))}.")
+    if patience is not None:
+        patience = require_int("patience", patience, minimum=1)
+    min_delta = require_float("min_delta", min_delta, minimum=0.0)
+    values = np.asarray(history[monitor], dtype=float)
+    if len(values) == 0 or not np.isfinite(values).all():
+        raise ConfigError(f"history {monitor!r} must be a non-empty list of finite numbers.")
+    sign = -1.0 if monitor.endswith("accuracy") else 1.0  # minimize sign * value
+    best, best_value, wait = 0, sign * values[0], 0
+    for epoch in range(1, len(values)):
+        value = sign * values[epoch]
+        if value < best_value - min_delta:
+            best, best_value, wait = epoch, value, 0
+        else:
+            wait += 1
+            if patience is not None and wait >= patience:
+                return EarlyStop(best_epoch=best + 1, stop_epoch=epoch + 1)
+    return EarlyStop(best_epoch=best + 1, stop_epoch=len(values))
+
+
+METRICS = ("train_accuracy", "test_accuracy", "train_loss", "test_loss")
+
+
+def final_metrics(runs: pd.DataFrame) -> pd.DataFrame:
+    """Per seed: the last epoch's training/test accuracy and loss, epochs trained and parameters."""
+    _require_columns(runs, ("seed", "params", "history"))
+    rows = []
+    for seed, params, hist in zip(runs["seed"], runs["params"], histories(runs), strict=True):
+        rows.append({"seed": int(seed), "params": int(params), "epochs": len(hist["loss"]), **_at(hist, -1)})
+    return pd.DataFrame(rows)
+
+
+def early_stopping_metrics(runs: pd.DataFrame, *, monitor: str = "val_loss", patience: int | None = None) -> pd.DataFrame:
+    """Per seed: the metrics of the weights early stopping restores (see :func:`early_stopping`).
+
+    ``epochs`` is the number of epochs trained before stopping; ``best_epoch`` the restored epoch.
+    """
+    _require_columns(runs, ("seed", "params", "history"))
+    rows = []
+    for seed, params, hist in zip(runs["seed"], runs["params"], histories(runs), strict=True):
+        stop = early_stopping(hist, monitor=monitor, patience=patience)
+        rows.append(
+            {"seed": int(seed), "params": int(params), "epochs": stop.stop_epoch, "best_epoch": stop.best_epoch}
+            | _at(hist, stop.best_epoch - 1)
+        )
+    return pd.DataFrame(rows)
+
+
+def _at(history: History, index: int) -> dict[str, float]:
+    missing = [k for k in METRICS if k not in history]
+    if missing:
+        raise ConfigError(f"history lacks {', '.join(missing)}: the runs must evaluate eval_sets ('train', 'test').")
+    return {k: float(history[k][index]) for k in METRICS}
+
+
+def _require_columns(frame: pd.DataFrame, columns: Sequence[str]) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ConfigError(f"runs lacks the column(s) {', '.join(missing)}: pass the DataFrame returned by run_sweep.")
+    if frame.empty:
+        raise ConfigError("runs is empty: expected at least one run (one per seed).")
+
+
+def remedy_table(remedies: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Mean and spread over seeds of each remedy's per-seed metrics (from :func:`final_metrics` or
+    :func:`early_stopping_metrics`). The first entry is the baseline the others are compared with.
+
+    Columns: ``parameters``, ``epochs`` (mean epochs trained), ``train_accuracy``, ``test_accuracy``,
+    ``test_accuracy_sd`` (sample standard deviation over seeds, 0 for one seed), ``test_loss``, ``gap``
+    (train − test accuracy) and ``change`` (test accuracy minus the baseline's), indexed by remedy.
+    """
+    if not remedies:
+        raise ConfigError("remedies is empty: expected at least the baseline.")
+    rows = []
+    for name, per_seed in remedies.items():
+        _require_columns(per_seed, ("params", "epochs", *METRICS))
+        acc = per_seed["test_accuracy"]
+        rows.append(
+            {
+                "remedy": name,
+                "parameters": int(per_seed["params"].iloc[0]),
+                "epochs": float(per_seed["epochs"].mean()),
+                "train_accuracy": float(per_seed["train_accuracy"].mean()),
+                "test_accuracy": float(acc.mean()),
+                "test_accuracy_sd": float(acc.std(ddof=1)) if len(acc) > 1 else 0.0,
+                "test_loss": float(per_seed["test_loss"].mean()),
+                "gap": float((per_seed["train_accuracy"] - acc).mean()),
+                "seeds": len(per_seed),
+            }
+        )
+    table = pd.DataFrame(rows).set_index("remedy")
+    table["change"] = table["test_accuracy"] - table["test_accuracy"].iloc[0]
+    return table
+
+
+def remedy_display(table: pd.DataFrame) -> pd.DataFrame:
+    """The remedy table formatted for the page (percentages, thousands separators)."""
+    pct = "{:.2f} %".format
+    return pd.DataFrame(
+        {
+            "parameters": table["parameters"].map("{:,}".format),
+            "epochs trained": table["epochs"].map(lambda e: f"{e:,.0f}" if float(e).is_integer() else f"{e:,.1f}"),
+            "training accuracy": (100 * table["train_accuracy"]).map(pct),
+            "test accuracy": [f"{100 * m:.2f} ± {100 * s:.2f} %" for m, s in zip(table["test_accuracy"], table["test_accuracy_sd"], strict=True)],
+            "change": (100 * table["change"]).map("{:+.2f} points".format),
+            "test loss": table["test_loss"].map("{:.3f}".format),
+            "gap (train − test)": (100 * table["gap"]).map("{:.2f} points".format),
+        },
+        index=table.index,
+    )
+
+
+def budget_epochs(train_size: int, batch_size: int, updates: int) -> int:
+    """Whole epochs on ``train_size`` images closest to a budget of ``updates`` SGD steps (at least 1)."""
+    train_size = require_int("train_size", train_size, minimum=1, maximum=TRAIN_SIZE)
+    batch_size = require_int("batch_size", batch_size, minimum=1)
+    updates = require_int("updates", updates, minimum=1)
+    per_epoch = math.ceil(train_size / batch_size)
+    return max(1, round(updates / per_epoch))
+
+
+def more_data_table(runs: pd.DataFrame) -> pd.DataFrame:
+    """Per training-set size: epochs, SGD updates, mean training and test accuracy, and the spread over seeds."""
+    _require_columns(runs, ("train_size", "epochs", "updates", "final_train_accuracy", "final_test_accuracy"))
+    grouped = runs.groupby("train_size")
+    table = pd.DataFrame(
+        {
+            "epochs": grouped["epochs"].first(),
+            "updates": grouped["updates"].mean(),
+            "train_accuracy": grouped["final_train_accuracy"].mean(),
+            "test_accuracy": grouped["final_test_accuracy"].mean(),
+            "test_accuracy_sd": grouped["final_test_accuracy"].std(ddof=1).fillna(0.0),
+            "test_loss": grouped["final_test_loss"].mean() if "final_test_loss" in runs else np.nan,
+            "seeds": grouped.size(),
+        }
+    )
+    table["gap"] = table["train_accuracy"] - table["test_accuracy"]
+    return table.sort_index()
+
+
+def more_data_display(table: pd.DataFrame) -> pd.DataFrame:
+    """The more-data table formatted for the page."""
+    return pd.DataFrame(
+        {
+            "epochs": table["epochs"].map("{:,}".format),
+            "SGD updates": table["updates"].map("{:,.0f}".format),
+            "training accuracy": (100 * table["train_accuracy"]).map("{:.2f} %".format),
+            "test accuracy": [f"{100 * m:.2f} ± {100 * s:.2f} %" for m, s in zip(table["test_accuracy"], table["test_accuracy_sd"], strict=True)],
+            "gap (train − test)": (100 * table["gap"]).map("{:.2f} points".format),
+        },
+        index=pd.Index([f"{n:,}" for n in table.index], name="training images"),
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Figures
+# --------------------------------------------------------------------------------------------------
+
+
+def _band(ax, x: np.ndarray, matrix: np.ndarray, *, label: str, color: str, linestyle: str = "-") -> None:
+    """Mean over seeds as a line, the range over seeds (min to max) as a shaded band."""
+    ax.plot(x, matrix.mean(0), color=color, linestyle=linestyle, label=label, lw=1.6)
+    if len(matrix) > 1:
+        ax.fill_between(x, matrix.min(0), matrix.max(0), color=color, alpha=0.2, lw=0)
+
+
+def learning_curves_figure(runs: Runs, summary: CurveSummary, *, sets: Sequence[str] = ("train", "val", "test")):
+    """Loss and accuracy after every epoch on a log epoch axis, mean over seeds with min–max bands,
+    with the epoch of the lowest mean test loss marked."""
+    fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 3.9))
+    first = histories(runs)[0]
+    shown = [s for s in sets if f"{s}_loss" in first]
+    epochs = np.arange(1, summary.epochs + 1)
+    for s in shown:
+        label, color = SET_STYLE.get(s, (s, None))
+        style = "--" if s == "val" else "-"
+        _band(ax_loss, epochs, curve(runs, f"{s}_loss"), label=label, color=color, linestyle=style)
+        _band(ax_acc, epochs, curve(runs, f"{s}_accuracy"), label=label, color=color, linestyle=style)
+    for ax in (ax_loss, ax_acc):
+        ax.axvline(summary.best_test_epoch, color="0.3", ls=":", lw=1.2)
+        ax.set_xscale("log")
+        ax.set_xlabel("epoch (log scale)")
+    ax_loss.plot(summary.best_test_epoch, summary.min_test_loss, "o", color="C3", ms=7, zorder=5,
+                 label=f"lowest test loss (epoch {summary.best_test_epoch})")
+    ax_loss.set_yscale("log")
+    ax_loss.set(ylabel="cross-entropy loss (log scale)", title="Loss")
+    ax_acc.set(ylabel="accuracy", title="Accuracy")
+    ax_loss.legend(fontsize=8)
+    ax_acc.legend(fontsize=8, loc="lower right")
+    fig.tight_layout()
+    return fig
+
+
+def remedies_figure(curves: Mapping[str, Runs], per_seed: Mapping[str, pd.DataFrame], table: pd.DataFrame):
+    """Left: mean test accuracy per epoch of each trained variant in ``curves`` (log epoch axis, min–max
+    bands over seeds); for a remedy whose per-seed metrics have a ``best_epoch`` (early stopping), the
+    restored epochs are marked. Right: each remedy's test accuracy, mean ± sd (bars) and per seed (dots)."""
+    fig, (ax_curve, ax_bar) = plt.subplots(1, 2, figsize=(10, 3.9), gridspec_kw={"width_ratios": [1.25, 1]})
+    colors = {name: f"C{i}" for i, name in enumerate(table.index)}
+    for name, runs in curves.items():
+        acc = curve(runs, "test_accuracy")
+        _band(ax_curve, np.arange(1, acc.shape[1] + 1), acc, label=name, color=colors.get(name, "0.4"))
+    for name, frame in per_seed.items():
+        if "best_epoch" in frame:
+            ax_curve.plot(frame["best_epoch"], frame["test_accuracy"], "v", color=colors.get(name, "k"), ms=7,
+                          label=f"{name} (restored epoch per seed)", zorder=5)
+    ax_curve.set_xscale("log")
+    ax_curve.set(xlabel="epoch (log scale)", ylabel="test accuracy", title="Test accuracy during training")
+    ax_curve.legend(fontsize=8, loc="lower right")
+
+    y = np.arange(len(table))
+    ax_bar.barh(y, table["test_accuracy"], color=[colors[n] for n in table.index], alpha=0.45)
+    ax_bar.errorbar(table["test_accuracy"], y, xerr=table["test_accuracy_sd"], fmt="none", ecolor="0.2", capsize=3)
+    for i, name in enumerate(table.index):
+        if name in per_seed:
+            values = per_seed[name]["test_accuracy"].to_numpy()
+            ax_bar.plot(values, np.full(len(values), i), "o", color="k", ms=3.5, alpha=0.7)
+    ax_bar.set_yticks(y, table.index)
+    ax_bar.invert_yaxis()
+    spread = float(table["test_accuracy_sd"].max())
+    low = float(table["test_accuracy"].min()) - 3 * spread - 0.01
+    high = float(table["test_accuracy"].max()) + 3 * spread + 0.01
+    ax_bar.set_xlim(max(0.0, low), min(1.0, high))
+    ax_bar.axvline(table["test_accuracy"].iloc[0], color="0.3", ls=":", lw=1.2)
+    ax_bar.set(xlabel="test accuracy (mean ± sd; dots: seeds)", title="Test accuracy of the returned model")
+    fig.tight_layout()
+    return fig
+
+
+def more_data_figure(runs: pd.DataFrame, table: pd.DataFrame, *, budget: str):
+    """Training and test accuracy against the training-set size (log axis) at a fixed budget; dots are seeds."""
+    _require_columns(runs, ("train_size", "final_train_accuracy", "final_test_accuracy"))
+    fig, ax = plt.subplots(figsize=(6.4, 3.9))
+    sizes = table.index.to_numpy()
+    ax.plot(sizes, table["train_accuracy"], "o-", color=SET_STYLE["train"][1], label="training (the images used)")
+    ax.plot(sizes, table["test_accuracy"], "s-", color=SET_STYLE["test"][1], label="test (10,000 images)")
+    ax.plot(runs["train_size"], runs["final_test_accuracy"], ".", color="k", alpha=0.5, label="test, each seed")
+    for n, row in table.iterrows():
+        ax.annotate(f"{row['epochs']:,} ep.", (n, row["test_accuracy"]), textcoords="offset points",
+                    xytext=(0, -14), ha="center", fontsize=7, color="0.3")
+    ax.set_xscale("log")
+    ax.set_xticks(sizes, [f"{n:,}" for n in sizes])
+    ax.minorticks_off()
+    ax.set(xlabel="training images (log scale)", ylabel="final accuracy", title=f"More data at a fixed budget ({budget})")
+    ax.legend(fontsize=8, loc="lower right")
+    fig.tight_layout()
+    return fig
