@@ -272,3 +272,12 @@ def test_figures_show_every_cell_and_label_the_axes():
     plt.close(fig)
     with pytest.raises(ConfigError, match="expected equally many"):
         cf.gallery_figure(images, [4, 4], [9, 9, 9], [0.5, 0.9, 0.7])
+
+
+def test_display_table_keeps_the_index_as_a_column_and_formats_floats():
+    table = cf.display_table(cf.top_confusions(cf.confusion(*predictions_from(CELLS)), k=2), decimals=1)
+    assert list(table.columns) == ["rank", "true digit", "predicted as", "images", "share of the true digit (%)"]
+    assert list(table["rank"]) == [1, 2] and list(table["images"]) == [7, 6]
+    assert table.loc[0, "share of the true digit (%)"] == f"{100 * 7 / 61:.1f}"
+    with pytest.raises(ConfigError, match="decimals=-1 is invalid"):
+        cf.display_table(table, decimals=-1)

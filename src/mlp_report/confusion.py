@@ -286,17 +286,27 @@ def remedy_table(summary: pd.DataFrame, target: int) -> pd.DataFrame:
         {
             f"weight of digit {target}": [f"{w:g}" + (" (baseline)" if i == 0 else "") for i, w in enumerate(summary["weight"])],
             f"recall of {target} (%)": (pct * summary["target_recall"]).round(2),
-            f"{target} misclassified (images)": summary["target_errors"].round(1),
+            f"{target} misclassified (images)": summary["target_errors"].map(lambda v: f"{v:.1f}"),
             f"precision of {target} (%)": (pct * summary["target_precision"]).round(2),
-            f"others read as {target} (images)": summary["false_alarms"].round(1),
+            f"others read as {target} (images)": summary["false_alarms"].map(lambda v: f"{v:.1f}"),
             "other digits: mean precision (%)": (pct * summary["others_precision"]).round(2),
             "other digits: mean recall (%)": (pct * summary["others_recall"]).round(2),
             "accuracy (%)": (pct * summary["accuracy"]).round(2),
-            "change in accuracy (points)": (pct * summary["change_accuracy"]).round(2),
+            "change in accuracy (points)": (pct * summary["change_accuracy"]).map(lambda v: f"{v:+.2f}"),
             "seeds with higher recall": [f"{int(k)} of {int(n)}" for k, n in zip(summary["seeds_improved"], summary["seeds"], strict=True)],
         }
     )
     return table.set_index(f"weight of digit {target}")
+
+
+def display_table(frame: pd.DataFrame, decimals: int = 2) -> pd.DataFrame:
+    """``frame`` ready to glue: the index becomes the first column, floats become text with ``decimals``."""
+    decimals = require_int("decimals", decimals, minimum=0)
+    table = frame.reset_index() if frame.index.name is not None else frame.reset_index(drop=True)
+    for column in table.columns:
+        if pd.api.types.is_float_dtype(table[column]):
+            table[column] = table[column].map(lambda v: f"{v:,.{decimals}f}")
+    return table
 
 
 # ---------------------------------------------------------------- figures
