@@ -62,7 +62,7 @@ def _is_dataframe(value: Any) -> bool:
 
 def table_style(frame):
     """How every glued table looks: no index column, compact type and padding."""
-    return frame.style.hide(axis="index").set_table_styles(
+    return frame.style.hide(axis="index").format(precision=4).set_table_styles(
         [{"selector": "", "props": "font-size: 0.85em;"}, {"selector": "td, th", "props": "padding: 2px 6px;"}]
     )
 
