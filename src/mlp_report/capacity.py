@@ -97,7 +97,7 @@ def parameter_display(table: pd.DataFrame) -> pd.DataFrame:
         "biases": f"{int(table['biases'].sum()):,}",
         "parameters": f"{int(table['parameters'].sum()):,}",
     }
-    return pd.concat([shown, pd.DataFrame([total])], ignore_index=True).set_index("layer")
+    return pd.concat([shown, pd.DataFrame([total])], ignore_index=True)
 
 
 def count_parameters(hidden_layers: int, units: int, *, inputs: int = INPUTS, classes: int = CLASSES) -> int:
@@ -380,11 +380,34 @@ def remedy_table(remedies: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     return table
 
 
+def remedy_verdicts(table: pd.DataFrame, *, z: float = 2.0) -> dict[str, str]:
+    """Per remedy (all rows of :func:`remedy_table` after the baseline): ``"higher"``, ``"lower"`` or
+    ``"within the noise"``, comparing the change in mean test accuracy with ``z`` standard errors of the
+    difference of two means over seeds. With a single seed on either side there is no standard error
+    and only the sign of the change counts.
+    """
+    z = require_float("z", z, positive=True)
+    _require_columns(table.reset_index(), ("test_accuracy", "test_accuracy_sd", "seeds", "change"))
+    base = table.iloc[0]
+    verdicts = {}
+    for name, row in table.iloc[1:].iterrows():
+        if min(row["seeds"], base["seeds"]) >= 2:
+            se = math.sqrt(row["test_accuracy_sd"] ** 2 / row["seeds"] + base["test_accuracy_sd"] ** 2 / base["seeds"])
+        else:
+            se = 0.0
+        if abs(row["change"]) <= z * se or row["change"] == 0:
+            verdicts[name] = "within the noise"
+        else:
+            verdicts[name] = "higher" if row["change"] > 0 else "lower"
+    return verdicts
+
+
 def remedy_display(table: pd.DataFrame) -> pd.DataFrame:
-    """The remedy table formatted for the page (percentages, thousands separators)."""
+    """The remedy table formatted for the page (percentages, thousands separators), remedy as first column."""
     pct = "{:.2f} %".format
     return pd.DataFrame(
         {
+            "remedy": table.index,
             "parameters": table["parameters"].map("{:,}".format),
             "epochs trained": table["epochs"].map(lambda e: f"{e:,.0f}" if float(e).is_integer() else f"{e:,.1f}"),
             "training accuracy": (100 * table["train_accuracy"]).map(pct),
@@ -394,7 +417,7 @@ def remedy_display(table: pd.DataFrame) -> pd.DataFrame:
             "gap (train − test)": (100 * table["gap"]).map("{:.2f} points".format),
         },
         index=table.index,
-    )
+    ).reset_index(drop=True)
 
 
 def budget_epochs(train_size: int, batch_size: int, updates: int) -> int:
@@ -426,17 +449,17 @@ def more_data_table(runs: pd.DataFrame) -> pd.DataFrame:
 
 
 def more_data_display(table: pd.DataFrame) -> pd.DataFrame:
-    """The more-data table formatted for the page."""
+    """The more-data table formatted for the page, training-set size as first column."""
     return pd.DataFrame(
         {
+            "training images": [f"{n:,}" for n in table.index],
             "epochs": table["epochs"].map("{:,}".format),
             "SGD updates": table["updates"].map("{:,.0f}".format),
             "training accuracy": (100 * table["train_accuracy"]).map("{:.2f} %".format),
             "test accuracy": [f"{100 * m:.2f} ± {100 * s:.2f} %" for m, s in zip(table["test_accuracy"], table["test_accuracy_sd"], strict=True)],
             "gap (train − test)": (100 * table["gap"]).map("{:.2f} points".format),
         },
-        index=pd.Index([f"{n:,}" for n in table.index], name="training images"),
-    )
+    ).reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -514,17 +537,17 @@ def remedies_figure(curves: Mapping[str, Runs], per_seed: Mapping[str, pd.DataFr
     return fig
 
 
-def more_data_figure(runs: pd.DataFrame, table: pd.DataFrame, *, budget: str):
+def more_data_figure(runs: pd.DataFrame, table: pd.DataFrame, *, budget: str, test_size: int = 10_000):
     """Training and test accuracy against the training-set size (log axis) at a fixed budget; dots are seeds."""
     _require_columns(runs, ("train_size", "final_train_accuracy", "final_test_accuracy"))
     fig, ax = plt.subplots(figsize=(6.4, 3.9))
     sizes = table.index.to_numpy()
     ax.plot(sizes, table["train_accuracy"], "o-", color=SET_STYLE["train"][1], label="training (the images used)")
-    ax.plot(sizes, table["test_accuracy"], "s-", color=SET_STYLE["test"][1], label="test (10,000 images)")
+    ax.plot(sizes, table["test_accuracy"], "s-", color=SET_STYLE["test"][1], label=f"test ({test_size:,} images)")
     ax.plot(runs["train_size"], runs["final_test_accuracy"], ".", color="k", alpha=0.5, label="test, each seed")
     for n, row in table.iterrows():
-        ax.annotate(f"{row['epochs']:,} ep.", (n, row["test_accuracy"]), textcoords="offset points",
-                    xytext=(0, -14), ha="center", fontsize=7, color="0.3")
+        ax.annotate(f"{int(row['epochs']):,} epochs", (n, row["test_accuracy"]), textcoords="offset points",
+                    xytext=(0, 8), ha="center", fontsize=7, color="0.3")
     ax.set_xscale("log")
     ax.set_xticks(sizes, [f"{n:,}" for n in sizes])
     ax.minorticks_off()

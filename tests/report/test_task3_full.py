@@ -1,0 +1,76 @@
+"""Checks on the executed FULL-profile Task 3 chapter: pytest tests/report --full-report _build/stage"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mlp_report import capacity
+from mlp_report.notebook import cell_errors, read_glue
+
+
+@pytest.fixture(scope="module")
+def notebook(request) -> Path:
+    folder = request.config.getoption("--full-report")
+    if not folder:
+        pytest.skip("give --full-report <stage folder> to check the executed full-profile book")
+    path = Path(folder) / "chapters" / "task3.ipynb"
+    if not path.is_file():
+        pytest.fail(f"{path} does not exist: execute the book with --profile full first")
+    return path
+
+
+@pytest.fixture(scope="module")
+def glue(notebook) -> dict[str, str]:
+    return read_glue(notebook)
+
+
+def number(glue: dict[str, str], key: str) -> float:
+    assert key in glue, f"glue key {key} is missing"
+    return float(glue[key])
+
+
+def test_no_cell_errors(notebook):
+    assert cell_errors(notebook) == []
+
+
+def test_glue_keys_present(glue):
+    keys = (
+        "t3_params", "t3_param_table", "t3_formula_calc", "t3_original_note", "t3_curves", "t3_remedies",
+        "t3_remedy_table", "t3_more_data", "t3_more_table", "t3_budget", "t3_best_test_epoch", "t3_accuracy_gap",
+        "t3_final_train_loss", "t3_final_train_accuracy", "t3_final_test_loss", "t3_final_test_accuracy",
+    )  # fmt: skip
+    assert [k for k in keys if k not in glue] == []
+
+
+def test_the_assignments_protocol(glue):
+    assert glue["t3_train_size"] == "1,000"
+    assert int(number(glue, "t3_epochs_value")) == 500
+    assert int(number(glue, "t3_seeds_value")) >= 3
+
+
+def test_parameter_count_is_the_built_networks(glue):
+    hidden = int(glue["t3_hidden"])
+    assert int(number(glue, "t3_params_value")) == capacity.count_parameters(hidden, 100)
+
+
+def test_the_network_memorizes_its_training_images(glue):
+    train = number(glue, "t3_final_train_accuracy_value")
+    assert train == 1.0 or train > 0.99
+    assert number(glue, "t3_final_train_loss_value") < 0.05
+
+
+def test_test_accuracy_lies_far_below(glue):
+    train, test = number(glue, "t3_final_train_accuracy_value"), number(glue, "t3_final_test_accuracy_value")
+    assert train - test > 0.05  # 1,000 images: a gap of several percentage points
+    assert 0.5 < test < 0.97  # far above chance, far below what 50,000 images give
+
+
+def test_the_test_loss_bottoms_out_before_the_end(glue):
+    assert int(number(glue, "t3_best_test_epoch_value")) < int(number(glue, "t3_epochs_value"))
+    assert number(glue, "t3_final_test_loss_value") > number(glue, "t3_min_test_loss_value")
+
+
+def test_more_data_beats_the_overfitted_run(glue):
+    assert number(glue, "t3_largest_size_accuracy_value") > number(glue, "t3_final_test_accuracy_value")
