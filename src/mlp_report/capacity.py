@@ -505,7 +505,7 @@ def remedies_figure(curves: Mapping[str, Runs], per_seed: Mapping[str, pd.DataFr
     """Left: mean test accuracy per epoch of each trained variant in ``curves`` (log epoch axis, min–max
     bands over seeds); for a remedy whose per-seed metrics have a ``best_epoch`` (early stopping), the
     restored epochs are marked. Right: each remedy's test accuracy, mean ± sd (bars) and per seed (dots)."""
-    fig, (ax_curve, ax_bar) = plt.subplots(1, 2, figsize=(10, 3.9), gridspec_kw={"width_ratios": [1.25, 1]})
+    fig, (ax_curve, ax_bar) = plt.subplots(1, 2, figsize=(10, 4.6), gridspec_kw={"width_ratios": [1.25, 1]})
     colors = {name: f"C{i}" for i, name in enumerate(table.index)}
     for name, runs in curves.items():
         acc = curve(runs, "test_accuracy")
@@ -513,10 +513,12 @@ def remedies_figure(curves: Mapping[str, Runs], per_seed: Mapping[str, pd.DataFr
     for name, frame in per_seed.items():
         if "best_epoch" in frame:
             ax_curve.plot(frame["best_epoch"], frame["test_accuracy"], "v", color=colors.get(name, "k"), ms=7,
-                          label=f"{name} (restored epoch per seed)", zorder=5)
+                          label=f"{name}: restored epochs", zorder=5)
     ax_curve.set_xscale("log")
+    # zoom on the range where the remedies differ; the first epochs fall below the axis
+    ax_curve.set_ylim(max(0.0, float(table["test_accuracy"].min()) - 0.1), min(1.0, float(table["test_accuracy"].max()) + 0.03))
     ax_curve.set(xlabel="epoch (log scale)", ylabel="test accuracy", title="Test accuracy during training")
-    ax_curve.legend(fontsize=8, loc="lower right")
+    ax_curve.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.17), ncol=2, frameon=False)
 
     y = np.arange(len(table))
     ax_bar.barh(y, table["test_accuracy"], color=[colors[n] for n in table.index], alpha=0.45)
