@@ -145,3 +145,18 @@ def test_progress_bar_in_a_terminal_and_silent_in_book_builds(tmp_path, log, mon
     assert sweeps._progress_mode() == "off"
     run_sweep(sweep_helpers.configs()[:2], seeds=1, cache_dir=tmp_path / "b", executor=None, runner=sweep_helpers.slow_runner)
     assert capsys.readouterr().err == ""
+
+
+def test_auto_workers(monkeypatch):
+    from mlp_report.sweeps import auto_workers
+
+    monkeypatch.setenv("MLP_REPORT_WORKERS", "3")
+    assert auto_workers() == 3
+    monkeypatch.setenv("MLP_REPORT_WORKERS", "many")
+    with pytest.raises(ConfigError, match="MLP_REPORT_WORKERS='many' is invalid"):
+        auto_workers()
+    monkeypatch.delenv("MLP_REPORT_WORKERS")
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert auto_workers() == 1  # measured: a pool is no faster on 2 cores
+    monkeypatch.setattr(os, "cpu_count", lambda: 16)
+    assert auto_workers() == 8

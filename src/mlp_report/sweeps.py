@@ -195,12 +195,26 @@ def _worker_init(threads: int) -> None:
 _shared_pool: cf.ProcessPoolExecutor | None = None
 
 
+def auto_workers() -> int:
+    """Worker processes for ``executor="auto"``: ``MLP_REPORT_WORKERS`` if set, else one per two cores
+    on machines with 4 or more cores, else 1 (in-process).
+
+    Measured on 2 cores (README, Performance): a pool of 2 single-threaded workers was no faster than one
+    process, which reuses its compiled functions across runs and spreads large batches over both cores.
+    """
+    value = os.environ.get("MLP_REPORT_WORKERS", "").strip()
+    if value:
+        return require_int("MLP_REPORT_WORKERS", int(value) if value.isdigit() else value, minimum=1)
+    cores = os.cpu_count() or 1
+    return cores // 2 if cores >= 4 else 1
+
+
 def shared_executor() -> cf.ProcessPoolExecutor:
     """One local process pool per session, reused by every sweep so its workers keep their compiled
     functions and data between sweeps; it shuts down when the interpreter exits."""
     global _shared_pool
     if _shared_pool is None or getattr(_shared_pool, "_broken", False) or getattr(_shared_pool, "_shutdown_thread", False):
-        _shared_pool = local_executor()
+        _shared_pool = local_executor(auto_workers())
         atexit.register(_shared_pool.shutdown, cancel_futures=True)
     return _shared_pool
 
@@ -278,9 +292,9 @@ def run_sweep(
 
     ``seeds`` is a list of seeds or a count (``5`` means seeds 0..4). ``executor`` is any
     ``concurrent.futures.Executor`` (e.g. ``dask.distributed.Client(...).get_executor()``), ``None``
-    to run in this process, or ``"auto"``: a local process pool, shared by all sweeps of the session,
-    when two or more runs are missing and the machine has several cores (measured faster: see README,
-    Performance).
+    to run in this process, or ``"auto"``: a local process pool of :func:`auto_workers` workers, shared
+    by all sweeps of the session, when that is more than one and two or more runs are missing; else
+    in this process (see README, Performance, for the measurement behind the choice).
     Columns: every config field, ``seed``, ``final_<metric>`` for each history entry, ``history``,
     ``fit_seconds``, ``params``, ``updates``, ``predictions`` and ``confidences``.
     """
@@ -308,7 +322,7 @@ def run_sweep(
 
     bar = _Progress(len(missing), progress)
     if executor == "auto":
-        executor = shared_executor() if len(missing) >= 2 and (os.cpu_count() or 1) >= 2 else None
+        executor = shared_executor() if len(missing) >= 2 and auto_workers() > 1 else None
     elif isinstance(executor, str):
         raise ConfigError(f"executor={executor!r} is invalid: expected 'auto', None or a concurrent.futures.Executor.")
     try:
