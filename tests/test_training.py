@@ -77,8 +77,8 @@ def test_result_contents(mnist):
     x, y = mnist.x_train[:600], mnist.y_train[:600]
     sets = {"val": (mnist.x_val[:300], mnist.y_val[:300]), "test": (mnist.x_test[:200], mnist.y_test[:200])}
     result = train(build_mlp(hidden_layers=1, seed=0), x, y, batch_size=64, epochs=2, eval_sets=sets, predict=["test"])
-    assert set(result.history) == {"loss", "accuracy", "val_loss", "val_accuracy", "test_loss", "test_accuracy"}
-    assert all(len(v) == 2 for v in result.history.values())
+    assert set(result.history) == {"loss", "accuracy", "val_loss", "val_accuracy", "test_loss", "test_accuracy", "eval_epochs"}
+    assert all(len(v) == 2 for v in result.history.values()) and result.history["eval_epochs"] == [1, 2]
     assert result.updates == 2 * 10 and result.params == 784 * 100 + 100 + 100 * 10 + 10
     assert result.predictions["test"].shape == (200,) and result.confidences["test"].shape == (200,)
     assert np.all((result.confidences["test"] > 0) & (result.confidences["test"] <= 1))
@@ -120,3 +120,22 @@ def test_momentum_is_refused(mnist):
     model.compile(optimizer=keras.optimizers.SGD(0.01, momentum=0.9), loss="sparse_categorical_crossentropy")
     with pytest.raises(ConfigError, match="plain SGD"):
         train(model, mnist.x_train[:64], mnist.y_train[:64])
+
+
+def test_eval_schedules(mnist):
+    from mlp_report.training import eval_epochs
+
+    assert eval_epochs("every", 5) == [1, 2, 3, 4, 5] and eval_epochs("final", 500) == [500]
+    log = eval_epochs("log", 500)
+    assert log[:20] == list(range(1, 21)) and log[-1] == 500 and 40 < len(log) < 70
+    assert eval_epochs("log", 7) == list(range(1, 8))
+    with pytest.raises(ConfigError, match="eval_schedule='often' is invalid"):
+        eval_epochs("often", 5)
+    x, y = mnist.x_train[:300], mnist.y_train[:300]
+    sets = {"test": (mnist.x_test[:200], mnist.y_test[:200])}
+    every = train(build_mlp(seed=0), x, y, epochs=25, seed=0, eval_sets=sets)
+    final = train(build_mlp(seed=0), x, y, epochs=25, seed=0, eval_sets=sets, eval_schedule="final")
+    logged = train(build_mlp(seed=0), x, y, epochs=25, seed=0, eval_sets=sets, eval_schedule="log")
+    assert final.history["test_loss"] == every.history["test_loss"][-1:] and final.history["eval_epochs"] == [25]
+    assert logged.history["test_loss"] == [every.history["test_loss"][e - 1] for e in logged.history["eval_epochs"]]
+    assert len(final.history["loss"]) == 25  # training metrics are still recorded every epoch

@@ -174,6 +174,15 @@ def curve(runs: Runs, key: str) -> np.ndarray:
     return matrix
 
 
+def evaluated_epochs(runs: Runs, n_points: int) -> np.ndarray:
+    """The 1-based epochs of the evaluated points (``history["eval_epochs"]``; every epoch if absent)."""
+    recorded = histories(runs)[0].get("eval_epochs")
+    epochs = np.asarray(recorded if recorded is not None else range(1, n_points + 1))
+    if len(epochs) != n_points:
+        raise ConfigError(f"history 'eval_epochs' lists {len(epochs)} epochs for {n_points} evaluated points.")
+    return epochs
+
+
 def runs_of(runs: pd.DataFrame, config: Any) -> pd.DataFrame:
     """The rows of a sweep DataFrame that belong to ``config`` (a ``RunConfig``), one per seed, in seed order."""
     fields = config.as_dict()
@@ -509,7 +518,7 @@ def remedies_figure(curves: Mapping[str, Runs], per_seed: Mapping[str, pd.DataFr
     colors = {name: f"C{i}" for i, name in enumerate(table.index)}
     for name, runs in curves.items():
         acc = curve(runs, "test_accuracy")
-        _band(ax_curve, np.arange(1, acc.shape[1] + 1), acc, label=name, color=colors.get(name, "0.4"))
+        _band(ax_curve, evaluated_epochs(runs, acc.shape[1]), acc, label=name, color=colors.get(name, "0.4"))
     for name, frame in per_seed.items():
         if "best_epoch" in frame:
             ax_curve.plot(frame["best_epoch"], frame["test_accuracy"], "v", color=colors.get(name, "k"), ms=7,

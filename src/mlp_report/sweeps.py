@@ -49,6 +49,7 @@ class RunConfig:
     eval_sets: tuple[str, ...] = ("val",)  # evaluated after every epoch
     eval_size: int | None = None  # evaluate on the first ``eval_size`` images of each eval set
     predict: tuple[str, ...] = ()  # eval sets whose final predictions are kept
+    eval_schedule: str = "every"  # "every" epoch, "log"-spaced epochs or "final" only
 
     def __post_init__(self) -> None:
         require_int("batch_size", self.batch_size, minimum=1)
@@ -69,6 +70,7 @@ class RunConfig:
                 raise ConfigError(f"predict={name!r} is invalid: it must also be in eval_sets {self.eval_sets}.")
         if self.eval_size is not None:
             require_int("eval_size", self.eval_size, minimum=1)
+        require_choice("eval_schedule", self.eval_schedule, ("every", "log", "final"))
 
     @classmethod
     def make(cls, **fields: Any) -> RunConfig:
@@ -170,6 +172,7 @@ def run_one(config: RunConfig, seed: int) -> dict:
         eval_sets=eval_sets,
         class_weight=dict(config.class_weight) or None,
         predict=config.predict,
+        eval_schedule=config.eval_schedule,
         keep_model=False,
     )
     return {
@@ -345,7 +348,7 @@ def run_sweep(
     for config, seed in pairs:
         rec = results[(config, seed)]
         row = {**config.as_dict(), "seed": seed}
-        row.update({f"final_{k}": v[-1] for k, v in rec["history"].items()})
+        row.update({f"final_{k}": v[-1] for k, v in rec["history"].items() if k != "eval_epochs"})
         row.update(rec)
         rows.append(row)
     return pd.DataFrame(rows)

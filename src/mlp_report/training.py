@@ -22,7 +22,7 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from .validation import ConfigError, require_int  # noqa: E402
+from .validation import ConfigError, require_choice, require_int  # noqa: E402
 
 
 class _NotPerModelRetracing(logging.Filter):
@@ -33,7 +33,7 @@ class _NotPerModelRetracing(logging.Filter):
 
 tf.get_logger().addFilter(_NotPerModelRetracing())
 
-ENGINE_VERSION = "2"  # bump when results of the same config would change; part of every cache key
+ENGINE_VERSION = "3"  # bump when results of the same config would change; part of every cache key
 
 
 @dataclass
@@ -52,6 +52,21 @@ class TrainResult:
     def final(self, key: str) -> float:
         """The last epoch's value of ``history[key]``."""
         return self.history[key][-1]
+
+
+EVAL_SCHEDULES = ("every", "log", "final")
+
+
+def eval_epochs(schedule: str, epochs: int) -> list[int]:
+    """The 1-based epochs after which the eval sets are evaluated: ``"every"`` epoch, ``"final"`` only, or
+    ``"log"``: every one of the first 20, then about 40 log-spaced ones, always including the last."""
+    require_choice("eval_schedule", schedule, EVAL_SCHEDULES)
+    if schedule == "every" or epochs <= 20:
+        return list(range(1, epochs + 1)) if schedule != "final" else [epochs]
+    if schedule == "final":
+        return [epochs]
+    spaced = np.unique(np.round(np.geomspace(20, epochs, 40)).astype(int))
+    return sorted({*range(1, 21), *map(int, spaced), epochs})
 
 
 def _learning_rate(model: keras.Model) -> float:
@@ -211,6 +226,7 @@ def train(
     class_weight: Mapping[int, float] | None = None,
     predict: Sequence[str] = (),
     shuffle: bool = True,
+    eval_schedule: str = "every",
     keep_model: bool = True,
 ) -> TrainResult:
     """Train ``model`` (built by :func:`mlp_report.models.build_mlp`) like ``model.fit`` but compiled.
@@ -219,7 +235,9 @@ def train(
     after every epoch into ``history[f"{name}_loss"]`` and ``history[f"{name}_accuracy"]``.
     ``predict`` names eval sets whose final predicted classes and confidences are returned.
     ``seed`` drives the per-epoch shuffles (the weights were seeded when the model was built);
-    ``shuffle=False`` keeps the data order, as in ``fit(shuffle=False)``.
+    ``shuffle=False`` keeps the data order, as in ``fit(shuffle=False)``. ``eval_schedule`` says after
+    which epochs the eval sets are evaluated (see :func:`eval_epochs`; ``history["eval_epochs"]`` lists
+    them): evaluating 10,000 images after each of hundreds of short epochs can cost more than training.
     """
     batch_size = require_int("batch_size", batch_size, minimum=1)
     epochs = require_int("epochs", epochs, minimum=1)
@@ -242,6 +260,9 @@ def train(
     weights = [tf.convert_to_tensor(v) for v in variables]
     rng = np.random.default_rng(seed)
     history: dict[str, list[float]] = {"loss": [], "accuracy": []}
+    scheduled = set(eval_epochs(eval_schedule, epochs)) if evals else set()
+    if evals:
+        history["eval_epochs"] = sorted(scheduled)
     for name in evals:
         history[f"{name}_loss"], history[f"{name}_accuracy"] = [], []
     outputs: dict[str, tuple] = {}
@@ -253,6 +274,8 @@ def train(
         weights, loss, acc = epoch_fn(weights, x_t, y_t, w_t, tf.constant(order.astype(np.int32)), lr, dropout_seed)
         history["loss"].append(float(loss))
         history["accuracy"].append(float(acc))
+        if epoch + 1 not in scheduled:
+            continue
         for name, (ex, ey) in evals.items():
             outputs[name] = eval_fn(weights, ex, ey)
             history[f"{name}_loss"].append(float(outputs[name][0]))
