@@ -17,3 +17,16 @@ def full_stage(request: pytest.FixtureRequest) -> Path:
     if not (path / "chapters").is_dir():
         pytest.fail(f"--full-report {path} holds no executed chapters: run `make book` first")
     return path
+
+
+@pytest.fixture(scope="session")
+def executed_chapter(full_stage: Path):
+    """``executed_chapter("task3") -> Path`` of that chapter's executed full-profile notebook."""
+
+    def path(chapter: str) -> Path:
+        notebook = full_stage / "chapters" / f"{chapter}.ipynb"
+        if not notebook.is_file():
+            pytest.fail(f"{notebook} does not exist: execute the book with `make book` first")
+        return notebook
+
+    return path

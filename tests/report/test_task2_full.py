@@ -17,14 +17,8 @@ from mlp_report.profiles import PROFILES  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def full_notebook(request: pytest.FixtureRequest) -> Path:
-    stage = request.config.getoption("--full-report")
-    if not stage:
-        pytest.skip("pass --full-report <stage folder> to check the executed full-profile book")
-    notebook = Path(stage) / "chapters" / "task2.ipynb"
-    if not notebook.is_file():
-        pytest.fail(f"--full-report={stage!r}: {notebook} does not exist (execute the full book first)")
-    return notebook
+def full_notebook(executed_chapter) -> Path:
+    return executed_chapter("task2")
 
 
 def test_full_task2_chapter(full_notebook):

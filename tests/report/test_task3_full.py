@@ -11,14 +11,8 @@ from mlp_report.notebook import cell_errors, read_glue
 
 
 @pytest.fixture(scope="module")
-def notebook(request) -> Path:
-    folder = request.config.getoption("--full-report")
-    if not folder:
-        pytest.skip("give --full-report <stage folder> to check the executed full-profile book")
-    path = Path(folder) / "chapters" / "task3.ipynb"
-    if not path.is_file():
-        pytest.fail(f"{path} does not exist: execute the book with --profile full first")
-    return path
+def notebook(executed_chapter) -> Path:
+    return executed_chapter("task3")
 
 
 @pytest.fixture(scope="module")
