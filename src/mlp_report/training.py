@@ -3,8 +3,9 @@
 ``model.fit`` dispatches every batch from Python, which dominates at small batch sizes. Here the batch
 loop is a ``tf.while_loop`` inside ``tf.function(jit_compile=True)``: plain SGD (Keras' ``SGD`` without
 momentum), sparse categorical cross-entropy averaged over the batch (class weights scale each sample's
-loss as Keras does), layer regularization losses added, a reshuffle every epoch and the last partial
-batch included. The partial batch has a static size, so it is traced once, not once per epoch.
+loss as Keras does), L2 weight decay (its gradient applied at every step; its value added to the reported
+epoch loss once, at the epoch's end, where Keras adds it per batch), a reshuffle every epoch and the
+last partial batch included. The partial batch has a static size, so it is traced once, not once per epoch.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ class _NotPerModelRetracing(logging.Filter):
 
 tf.get_logger().addFilter(_NotPerModelRetracing())
 
-ENGINE_VERSION = "3"  # bump when results of the same config would change; part of every cache key
+ENGINE_VERSION = "4"  # bump when results of the same config would change; part of every cache key
 
 
 @dataclass
@@ -141,6 +142,15 @@ def _forward(arch: _Arch, weights, x, dropout_seed=None):
     raise ConfigError("the model has no softmax output layer")
 
 
+def _l2_factors(arch: _Arch) -> list[float]:
+    """The L2 factor of every weight tensor (kernels of regularized layers; 0 for biases)."""
+    factors = []
+    for layer in arch.layers:
+        if layer[0] == "dense":
+            factors += [layer[2], 0.0]
+    return factors
+
+
 def _penalty(arch: _Arch, weights):
     dense = [layer for layer in arch.layers if layer[0] == "dense"]
     terms = [layer[2] * tf.reduce_sum(tf.square(weights[2 * k])) for k, layer in enumerate(dense) if layer[2] > 0]
@@ -155,6 +165,7 @@ def _epoch_function(arch: _Arch, n: int, batch_size: int):
     runs that differ only in seed or learning rate reuse the compilation.
     """
     n_full, rest = divmod(n, batch_size)
+    l2 = _l2_factors(arch)
 
     def step(weights, x, y, w, idx, lr, seed):
         xb, yb, wb = tf.gather(x, idx), tf.gather(y, idx), tf.gather(w, idx)
@@ -162,9 +173,11 @@ def _epoch_function(arch: _Arch, n: int, batch_size: int):
             tape.watch(weights)
             logits = _forward(arch, weights, xb, seed)
             ce = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=yb, logits=logits)
-            loss = tf.reduce_mean(ce * wb) + _penalty(arch, weights)  # Keras' "sum_over_batch_size"
+            loss = tf.reduce_mean(ce * wb)  # Keras' "sum_over_batch_size"
         grads = tape.gradient(loss, weights)
-        weights = [v - lr * g for v, g in zip(weights, grads, strict=True)]
+        # the L2 term's gradient, 2·l2·W, added exactly; its value is only needed for the reported loss,
+        # so the reduction over every weight is done once per epoch instead of at every step
+        weights = [v - lr * (g + 2.0 * f * v) if f else v - lr * g for v, g, f in zip(weights, grads, l2, strict=True)]
         hits = tf.reduce_sum(tf.cast(tf.equal(tf.argmax(logits, axis=1, output_type=tf.int32), yb), tf.float32))
         return weights, loss * tf.cast(tf.shape(idx)[0], tf.float32), hits
 
@@ -182,7 +195,7 @@ def _epoch_function(arch: _Arch, n: int, batch_size: int):
                 weights, x, y, w, tf.slice(perm, [n_full * batch_size], [rest]), lr, seed + tf.stack([0, n_full])
             )
             loss_sum, hits = loss_sum + batch_loss, hits + batch_hits
-        return weights, loss_sum / n, hits / n
+        return weights, loss_sum / n + _penalty(arch, weights), hits / n
 
     return tf.function(epoch, jit_compile=True)
 
