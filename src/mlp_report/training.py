@@ -34,7 +34,7 @@ class _NotPerModelRetracing(logging.Filter):
 
 tf.get_logger().addFilter(_NotPerModelRetracing())
 
-ENGINE_VERSION = "4"  # bump when results of the same config would change; part of every cache key
+ENGINE_VERSION = "5"  # bump when results of the same config would change; part of every cache key
 
 
 @dataclass
@@ -167,8 +167,10 @@ def _epoch_function(arch: _Arch, n: int, batch_size: int):
     n_full, rest = divmod(n, batch_size)
     l2 = _l2_factors(arch)
 
-    def step(weights, x, y, w, idx, lr, seed):
-        xb, yb, wb = tf.gather(x, idx), tf.gather(y, idx), tf.gather(w, idx)
+    def step(weights, x, y, w, start, size, lr, seed):
+        # x, y, w are already in this epoch's shuffled order: a batch is a contiguous slice
+        xb = tf.slice(x, tf.concat([[start], tf.zeros([tf.rank(x) - 1], tf.int32)], 0), tf.concat([[size], tf.shape(x)[1:]], 0))
+        yb, wb = tf.slice(y, [start], [size]), tf.slice(w, [start], [size])
         with tf.GradientTape() as tape:
             tape.watch(weights)
             logits = _forward(arch, weights, xb, seed)
@@ -179,12 +181,14 @@ def _epoch_function(arch: _Arch, n: int, batch_size: int):
         # so the reduction over every weight is done once per epoch instead of at every step
         weights = [v - lr * (g + 2.0 * f * v) if f else v - lr * g for v, g, f in zip(weights, grads, l2, strict=True)]
         hits = tf.reduce_sum(tf.cast(tf.equal(tf.argmax(logits, axis=1, output_type=tf.int32), yb), tf.float32))
-        return weights, loss * tf.cast(tf.shape(idx)[0], tf.float32), hits
+        return weights, loss * float(size), hits
 
     def epoch(weights, x, y, w, perm, lr, seed):
+        x, y, w = tf.gather(x, perm), tf.gather(y, perm), tf.gather(w, perm)  # one shuffle per epoch
+
         def body(i, weights, loss_sum, hits):
             step_seed = seed + tf.stack([0, i])
-            weights, batch_loss, batch_hits = step(weights, x, y, w, tf.slice(perm, [i * batch_size], [batch_size]), lr, step_seed)
+            weights, batch_loss, batch_hits = step(weights, x, y, w, i * batch_size, batch_size, lr, step_seed)
             return i + 1, weights, loss_sum + batch_loss, hits + batch_hits
 
         _, weights, loss_sum, hits = tf.while_loop(
@@ -192,7 +196,7 @@ def _epoch_function(arch: _Arch, n: int, batch_size: int):
         )
         if rest:  # static size: traced once with the epoch, never per epoch
             weights, batch_loss, batch_hits = step(
-                weights, x, y, w, tf.slice(perm, [n_full * batch_size], [rest]), lr, seed + tf.stack([0, n_full])
+                weights, x, y, w, n_full * batch_size, rest, lr, seed + tf.stack([0, n_full])
             )
             loss_sum, hits = loss_sum + batch_loss, hits + batch_hits
         return weights, loss_sum / n + _penalty(arch, weights), hits / n
