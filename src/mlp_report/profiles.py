@@ -45,10 +45,6 @@ def _remedy_weights(name: str, values: Any) -> tuple[float, ...]:
     return tuple(weights)
 
 
-def _unit_float(name: str, value: Any) -> float:
-    return require_float(name, value, minimum=0.0, below=1.0)
-
-
 # knob -> validator, per chapter
 KNOBS: dict[str, dict[str, Callable[[str, Any], Any]]] = {
     "task0": {"train_size": _int(1, TRAIN_SIZE), "epochs": _int(1), "seed": _int(0)},
