@@ -111,13 +111,6 @@ def cell_errors(path: str | Path) -> list[str]:
 
 def write_json(path: str | Path, payload: Mapping[str, Any]) -> Path:
     """Write ``payload`` as JSON atomically (temp file + rename)."""
-    import os
-    import tempfile
+    from .paths import atomic_write_text
 
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w") as fh:
-        json.dump(payload, fh, indent=2, default=plain)
-    os.replace(tmp, path)
-    return path
+    return atomic_write_text(path, json.dumps(payload, indent=2, default=plain))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 
@@ -29,3 +30,21 @@ def results_dir(profile: str) -> Path:
     """Files one chapter hands to another, per profile (``MLP_REPORT_RESULTS``, default ``_build/results``)."""
     base = Path(os.environ.get("MLP_REPORT_RESULTS") or project_root() / "_build" / "results")
     return base / profile
+
+
+def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
+    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename, so a reader
+    sees the old file or the whole new one, never a half-written one (also if the process is killed)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path

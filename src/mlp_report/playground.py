@@ -896,45 +896,40 @@ def decision_map(model: Any, features_used: Sequence[str], density: int = DENSIT
 # Hidden shapes are the assignment's; features, activation, learning rate, batch size and epochs were
 # chosen by a search over 10 to 30 seeds (a scratch script, not part of the book) for test loss <= 0.07 on
 # every seed with a margin. Noise is the slider value (%), ratio the training fraction.
+_PRESET_COMMON: dict[str, Any] = {  # what the three presets share
+    "activation": "tanh",
+    "noise": 0,
+    "ratio": 0.5,
+    "regularization": "none",
+    "regularization_rate": 0.0,
+}
 PRESETS: dict[str, dict[str, Any]] = {
     "spiral": {
         "dataset": "spiral",
         "hidden": (6, 5),
         "features": ("x1", "x2", "sin(x1)", "sin(x2)"),
-        "activation": "tanh",
+        **_PRESET_COMMON,
         "learning_rate": 0.1,
         "batch_size": 5,
         "epochs": 2000,
-        "noise": 0,
-        "ratio": 0.5,
-        "regularization": "none",
-        "regularization_rate": 0.0,
     },
     "xor": {
         "dataset": "xor",
         "hidden": (3, 1),
         "features": ("x1", "x2", "x1*x2"),
-        "activation": "tanh",
+        **_PRESET_COMMON,
         "learning_rate": 0.03,
         "batch_size": 10,
         "epochs": 500,
-        "noise": 0,
-        "ratio": 0.5,
-        "regularization": "none",
-        "regularization_rate": 0.0,
     },
     "circle": {
         "dataset": "circle",
         "hidden": (3, 1),
         "features": ("x1", "x2", "x1^2", "x2^2"),
-        "activation": "tanh",
+        **_PRESET_COMMON,
         "learning_rate": 0.03,
         "batch_size": 10,
         "epochs": 500,
-        "noise": 0,
-        "ratio": 0.5,
-        "regularization": "none",
-        "regularization_rate": 0.0,
     },
 }
 

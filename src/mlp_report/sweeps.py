@@ -17,7 +17,6 @@ import multiprocessing
 import os
 import signal
 import sys
-import tempfile
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -27,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from .data import TRAIN_SIZE, load_mnist
+from .paths import atomic_write_text
 from .paths import cache_dir as default_cache_dir
 from .validation import ConfigError, require_choice, require_float, require_int, require_known_keys
 
@@ -130,20 +130,8 @@ class ResultCache:
         return payload
 
     def store(self, key: str, payload: dict) -> Path:
-        path = self.path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
         doc = {"key": key, "sha256": hashlib.sha256(_canonical(payload).encode()).hexdigest(), "payload": payload}
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{key}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w") as fh:
-                fh.write(_canonical(doc))
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        return path
+        return atomic_write_text(self.path(key), _canonical(doc))
 
 
 def run_one(config: RunConfig, seed: int) -> dict:
