@@ -10,7 +10,7 @@ In Jupyter, the traits ``config``, ``weights``, ``losses`` and ``epoch`` are syn
 ``config`` (or use :meth:`PlaygroundWidget.import_json`) to drive the widget, read the trained weights
 back with :meth:`PlaygroundWidget.params`.
 
-    from mlp_report.widget import playground_widget
+    from mlp_report.playground.widget import playground_widget
     playground_widget("spiral")      # the Task 4 presets are in the widget's preset menu
 """
 
@@ -25,8 +25,8 @@ import anywidget
 import numpy as np
 import traitlets
 
-from . import playground as pg
-from .validation import ConfigError, invalid, require_choice, require_float, require_int, require_known_keys
+from .. import playground as pg
+from ..validation import ConfigError, invalid, require_choice, require_float, require_int, require_known_keys
 
 ESM_PATH = Path(__file__).with_name("static") / "playground.js"
 LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10)  # the playground's menu

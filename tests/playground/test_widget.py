@@ -9,8 +9,7 @@ import numpy as np
 import pytest
 
 from mlp_report import playground as pg
-from mlp_report.validation import ConfigError
-from mlp_report.widget import (
+from mlp_report.playground.widget import (
     DEFAULT_CONFIG,
     ESM_PATH,
     PlaygroundWidget,
@@ -22,6 +21,7 @@ from mlp_report.widget import (
     validate_config,
     validate_weights,
 )
+from mlp_report.validation import ConfigError
 
 
 def random_weights(config: dict, seed: int = 0) -> list[dict]:

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from mlp_report import playground as pg
-from mlp_report.widget import DEFAULT_CONFIG, ESM_PATH, PlaygroundWidget, preset_configs
+from mlp_report.playground.widget import DEFAULT_CONFIG, ESM_PATH, PlaygroundWidget, preset_configs
 
 NODE = shutil.which("node")
 pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed: the widget's JS tests need node >= 18")

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 
 from mlp_report import playground as pg
-from mlp_report.widget import preset_configs
+from mlp_report.playground.widget import preset_configs
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "widget"
 PAGE = "chapters/task4.html"
 RENDER_TIMEOUT = 20_000  # ms for the widget to appear
