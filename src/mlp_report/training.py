@@ -24,7 +24,7 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from .validation import ConfigError, require_choice, require_float, require_int  # noqa: E402
+from .validation import ConfigError, DivergedWarning, require_choice, require_float, require_int  # noqa: E402
 
 
 class _NotPerModelRetracing(logging.Filter):
@@ -60,10 +60,6 @@ class TrainResult:
     def final(self, key: str) -> float:
         """The last epoch's value of ``history[key]``."""
         return self.history[key][-1]
-
-
-class DivergedWarning(RuntimeWarning):
-    """A training run's loss became ``nan`` or infinite."""
 
 
 def _require_finite(name: str, array: np.ndarray) -> None:

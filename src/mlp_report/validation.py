@@ -13,6 +13,10 @@ class ConfigError(ValueError):
     """A parameter has a value outside what is allowed."""
 
 
+class DivergedWarning(RuntimeWarning):
+    """A training run's loss became ``nan`` or infinite: its metrics are not meaningful."""
+
+
 def invalid(name: str, value: Any, allowed: str) -> ConfigError:
     """Build the standard error: ``name=value is invalid: allowed ...``."""
     return ConfigError(f"{name}={value!r} is invalid: {allowed}.")
