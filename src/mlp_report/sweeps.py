@@ -185,19 +185,21 @@ def run_one(config: RunConfig, seed: int) -> dict:
     model = build_mlp(
         config.hidden_layers, config.units, config.learning_rate, l2=config.l2, dropout=config.dropout, seed=seed
     )
-    result = train(
-        model,
-        x,
-        y,
-        batch_size=config.batch_size,
-        epochs=config.epochs,
-        seed=seed,
-        eval_sets=eval_sets,
-        class_weight=dict(config.class_weight) or None,
-        predict=config.predict,
-        eval_schedule=config.eval_schedule,
-        keep_model=False,
-    )
+    with warnings.catch_warnings():  # run_sweep reports diverged runs once, for the whole sweep
+        warnings.simplefilter("ignore", DivergedWarning)
+        result = train(
+            model,
+            x,
+            y,
+            batch_size=config.batch_size,
+            epochs=config.epochs,
+            seed=seed,
+            eval_sets=eval_sets,
+            class_weight=dict(config.class_weight) or None,
+            predict=config.predict,
+            eval_schedule=config.eval_schedule,
+            keep_model=False,
+        )
     return {
         "history": result.history,
         "fit_seconds": result.fit_seconds,
