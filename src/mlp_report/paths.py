@@ -21,15 +21,28 @@ def project_root() -> Path:
     return here
 
 
+# Everything expensive lives in the git-ignored .cache/ at the root, outside _build/, so that
+# `jupyter-book clean` (which empties _build/ except its own .jupyter_cache) keeps the trained runs and
+# the executed chapters; `make clean` removes it.
+CACHE_FOLDER = ".cache"
+
+
 def cache_dir() -> Path:
-    """The results cache of training runs (``MLP_REPORT_CACHE``, default ``_build/cache/runs``)."""
-    return Path(os.environ.get("MLP_REPORT_CACHE") or project_root() / "_build" / "cache" / "runs")
+    """The results cache of training runs (``MLP_REPORT_CACHE``, default ``.cache/runs``)."""
+    return Path(os.environ.get("MLP_REPORT_CACHE") or project_root() / CACHE_FOLDER / "runs")
 
 
 def results_dir(profile: str) -> Path:
-    """Files one chapter hands to another, per profile (``MLP_REPORT_RESULTS``, default ``_build/results``)."""
-    base = Path(os.environ.get("MLP_REPORT_RESULTS") or project_root() / "_build" / "results")
+    """Files one chapter hands to another, per profile (``MLP_REPORT_RESULTS``, default ``.cache/results``)."""
+    base = Path(os.environ.get("MLP_REPORT_RESULTS") or project_root() / CACHE_FOLDER / "results")
     return base / profile
+
+
+def stage_dir(root: Path, profile: str) -> Path:
+    """The executed chapters of one profile (``MLP_REPORT_STAGE``, default ``.cache/book/<profile>``)."""
+    if os.environ.get("MLP_REPORT_STAGE"):
+        return Path(os.environ["MLP_REPORT_STAGE"]).resolve()
+    return Path(root).resolve() / CACHE_FOLDER / "book" / profile
 
 
 def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
