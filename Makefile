@@ -40,4 +40,4 @@ lint: install
 	$(BIN)/ruff check src tests benchmarks
 
 clean:  ## everything built: the HTML, the executed chapters, the results and the training-run cache
-	rm -rf _build .cache artifacts widget_static .pytest_cache .ruff_cache
+	rm -rf _build .cache artifacts .pytest_cache .ruff_cache
