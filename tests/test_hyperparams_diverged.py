@@ -57,6 +57,9 @@ def test_best_rule_and_trends_skip_diverged_settings():
     assert (best.parameter, best.value) == ("batch_size", 8)  # lr 0.1 has the best mean but a diverged seed
     trend = hp.trend(table, runs, "learning_rate", STUDY)
     assert trend.best_value == 0.1 and trend.worst_value != 0.4  # 0.4 has no mean to compare
+    assert trend.diverged == (0.4,)
+    assert trend.sentence("learning rate").endswith("(training diverged at learning rate 0.4, for every seed)")
+    assert hp.trend(table, runs, "batch_size", STUDY).diverged == ()
 
 
 def test_heatmap_and_figures_mark_diverged_runs():

@@ -68,8 +68,9 @@ def table_style(frame):
 
 
 def glue_percent(name: str, fraction: float, digits: int = 2) -> float:
-    """Glue a fraction as a percentage string, e.g. 0.9731 -> ``97.31 %``."""
-    glue(name, f"{100 * plain(fraction):.{digits}f} %")
+    """Glue a fraction as a percentage string, e.g. 0.9731 -> ``97.31 %`` (``nan``: "no value (diverged)")."""
+    value = plain(fraction)
+    glue(name, f"{100 * value:.{digits}f} %" if value == value else "no value (diverged)")
     return fraction
 
 
