@@ -148,7 +148,11 @@ if __name__ == "__main__":
 
 @pytest.mark.parametrize(
     ("body", "fallback"),
-    [(UNGUARDED, True), (UNGUARDED_IN_FUNCTION, True), pytest.param(GUARDED, False, marks=pytest.mark.slow)],
+    [
+        (UNGUARDED, True),
+        pytest.param(UNGUARDED_IN_FUNCTION, True, marks=pytest.mark.slow),
+        pytest.param(GUARDED, False, marks=pytest.mark.slow),
+    ],
     ids=["top-level", "function-called-at-top-level", "guarded"],
 )
 def test_auto_pool_never_spawned_from_an_unguarded_script(tmp_path, mnist_dir, body, fallback):
