@@ -251,29 +251,6 @@ def test_bad_parameters_name_the_parameter():
         cf.pair_stability([])
 
 
-def test_figures_show_every_cell_and_label_the_axes():
-    import matplotlib.pyplot as plt
-
-    y, p = predictions_from(CELLS)
-    cm = cf.confusion(y, p)
-    for normalise in (False, True):
-        fig = cf.confusion_figure(cm, normalise=normalise)
-        ax = fig.axes[0]
-        texts = [t.get_text() for t in ax.texts]
-        assert len(texts) == 100
-        assert ax.get_xlabel() == "predicted digit" and ax.get_ylabel() == "true digit"
-        assert ("7" in texts) if not normalise else (f"{100 * 7 / 61:.1f}" in texts)
-        plt.close(fig)
-
-    images = np.zeros((3, 28, 28), np.float32)
-    fig = cf.gallery_figure(images, [4, 4, 4], [9, 9, 9], [0.5, 0.9, 0.7], max_images=2)
-    titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
-    assert titles == ["4 → 9\n90 %", "4 → 9\n70 %"]  # most confident first, capped at max_images
-    plt.close(fig)
-    with pytest.raises(ConfigError, match="expected equally many"):
-        cf.gallery_figure(images, [4, 4], [9, 9, 9], [0.5, 0.9, 0.7])
-
-
 def test_display_table_keeps_the_index_as_a_column_and_formats_floats():
     table = cf.display_table(cf.top_confusions(cf.confusion(*predictions_from(CELLS)), k=2), decimals=1)
     assert list(table.columns) == ["rank", "true digit", "predicted as", "images", "share of the true digit (%)"]
