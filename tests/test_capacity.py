@@ -4,7 +4,6 @@ synthetic histories, early stopping against Keras' own callback, remedy and more
 from __future__ import annotations
 
 import keras
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest

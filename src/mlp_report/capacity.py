@@ -13,6 +13,7 @@ A "history" is the per-epoch record of one run (``mlp_report.training.train``): 
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -462,3 +463,113 @@ def more_data_display(table: pd.DataFrame) -> pd.DataFrame:
             "gap (train − test)": (100 * table["gap"]).map("{:.2f} points".format),
         },
     ).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------------
+# The chapter's runs and the facts it glues (accuracies in percent, as the prose shows them)
+# --------------------------------------------------------------------------------------------------
+
+EARLY_ON_LOSS, EARLY_ON_ACCURACY = "early stopping (val. loss)", "early stopping (val. accuracy)"
+
+
+def parameter_facts(table: pd.DataFrame, hidden_layers: int, units: int) -> dict[str, Any]:
+    """The count of the built network (from :func:`parameter_table`), its formula filled in, and the
+    counts of the default two-layer and the original three-layer network."""
+    return {
+        "hidden": hidden_layers,
+        "units": units,
+        "params": int(table["parameters"].sum()),
+        "weights": int(table["weights"].sum()),
+        "biases": int(table["biases"].sum()),
+        "formula_calc": formula_calculation(hidden_layers, units),
+        "first_layer": table["calculation"].iloc[0],
+        "params_default": count_parameters(2, units),
+        "params_three": count_parameters(3, units),
+        "biases_three": count_biases(3, units),
+        "extra_layer": count_parameters(3, units) - count_parameters(2, units),
+    }
+
+
+def study_configs(base: Any, *, l2: float, dropout: float, small_units: int, data_sizes: Sequence[int]) -> tuple[dict[str, Any], list[Any]]:
+    """The plain overfitting run ``base`` (a ``RunConfig``) and its remedies by name, and the more-data
+    runs: each of ``data_sizes`` trained for the plain run's budget of SGD updates.
+
+    Evaluating 10,000 images after each of 500 epochs costs more than the training itself, so only the
+    plain run, whose curves and early-stopping replay need every epoch, evaluates after every epoch and on
+    the validation images too; the remedies evaluate at log-spaced epochs (their figure has a log epoch
+    axis), the more-data runs only at the end. The more-data point at the plain run's size is the plain
+    run itself (same config: one run, not two).
+    """
+    no_val = dataclasses.replace(base, eval_sets=("train", "test"), eval_schedule="log")
+    variants = {
+        "no remedy": base,
+        "L2 weight decay": dataclasses.replace(no_val, l2=l2),
+        "dropout": dataclasses.replace(no_val, dropout=dropout),
+        "smaller network": dataclasses.replace(no_val, units=small_units),
+    }
+    budget = base.epochs * base.updates_per_epoch
+    more = [
+        base
+        if n == base.train_size
+        else dataclasses.replace(
+            no_val, train_size=n, epochs=budget_epochs(n, base.batch_size, budget), eval_schedule="final"
+        )
+        for n in data_sizes
+    ]
+    return variants, more
+
+
+def curve_facts(summary: CurveSummary) -> dict[str, Any]:
+    """The learning curves' facts: final losses and accuracies, the gap, where the test loss bottoms out."""
+    return {
+        "final_train_accuracy": 100 * summary.final_train_accuracy,
+        "final_test_accuracy": 100 * summary.final_test_accuracy,
+        "final_train_loss": summary.final_train_loss,
+        "final_test_loss": summary.final_test_loss,
+        "accuracy_gap": 100 * summary.accuracy_gap,
+        "loss_gap": summary.loss_gap,
+        "best_test_epoch": summary.best_test_epoch,
+        "min_test_loss": summary.min_test_loss,
+        "train_loss_at_best": summary.train_loss_at_best,
+        "test_loss_rise": summary.test_loss_rise,
+        "test_loss_rise_pct": 100 * summary.test_loss_rise / summary.min_test_loss,
+        "test_accuracy_at_best": 100 * summary.test_accuracy_at_best,
+        "best_test_accuracy_epoch": summary.best_test_accuracy_epoch,
+        "max_test_accuracy": 100 * summary.max_test_accuracy,
+        "overfits": int(summary.overfits),
+    }
+
+
+def remedy_metrics(variants: Mapping[str, pd.DataFrame], patience: int) -> dict[str, pd.DataFrame]:
+    """Per-seed metrics of the model each remedy returns: the plain run (``variants["no remedy"]``), early
+    stopping replayed on it (monitoring the validation loss, then the validation accuracy), and every
+    trained remedy of ``variants``."""
+    plain = variants["no remedy"]
+    return {
+        "no remedy": final_metrics(plain),
+        EARLY_ON_LOSS: early_stopping_metrics(plain, monitor="val_loss", patience=patience),
+        EARLY_ON_ACCURACY: early_stopping_metrics(plain, monitor="val_accuracy", patience=patience),
+        **{name: final_metrics(frame) for name, frame in variants.items() if name != "no remedy"},
+    }
+
+
+def more_data_facts(sizes: pd.DataFrame) -> dict[str, Any]:
+    """The smallest and largest training set of :func:`more_data_table`: sizes, epochs, test accuracy
+    (percent) and gap (points)."""
+    smallest, largest = sizes.index.min(), sizes.index.max()
+    return {
+        "smallest_size": int(smallest),
+        "largest_size": int(largest),
+        "largest_epochs": int(sizes.loc[largest, "epochs"]),
+        "smallest_size_accuracy": 100 * sizes.loc[smallest, "test_accuracy"],
+        "largest_size_accuracy": 100 * sizes.loc[largest, "test_accuracy"],
+        "smallest_gap": 100 * sizes.loc[smallest, "gap"],
+        "largest_gap": 100 * sizes.loc[largest, "gap"],
+    }
+
+
+def first_beating(sizes: pd.DataFrame, train_size: int, accuracy: float) -> tuple[int, float] | None:
+    """The smallest training set larger than ``train_size`` whose test accuracy beats ``accuracy``, with
+    its accuracy; ``None`` if there is none."""
+    beating = [n for n in sizes.index if n > train_size and sizes.loc[n, "test_accuracy"] > accuracy]
+    return (int(beating[0]), float(sizes.loc[beating[0], "test_accuracy"])) if beating else None

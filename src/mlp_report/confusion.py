@@ -138,6 +138,26 @@ def top_confusions(matrix: object, k: int = 5) -> pd.DataFrame:
     return table
 
 
+def pair_facts(matrix: object, k: int = 5) -> dict[str, float]:
+    """The most-confused pair of one matrix with its reverse mistake and its shares (in percent) of the
+    true digit's images and of all errors; how many of the ``k`` largest cells there are and what share
+    of the errors they hold, against the share they would hold if errors were spread evenly."""
+    cm = check_matrix(matrix)
+    pair, top = most_confused(cm), top_confusions(cm, k=k)
+    errors = int(cm.sum() - np.trace(cm))
+    return {
+        "pair_true": pair.true,
+        "pair_pred": pair.predicted,
+        "pair_count": pair.count,
+        "reverse_count": int(cm[pair.predicted, pair.true]),
+        "pair_share_true": 100 * pair.count / cm[pair.true].sum(),
+        "pair_share_errors": 100 * pair.count / errors,
+        "top5_rows": len(top),
+        "top5_share": 100 * top["images"].sum() / errors,
+        "even_share": 100 * len(top) / (len(cm) * (len(cm) - 1)),
+    }
+
+
 def pair_stability(matrices: Sequence[object], seeds: Sequence[int] | None = None) -> pd.DataFrame:
     """The top pair of each seed's matrix: one row per seed (seed, true, predicted, count, errors)."""
     if len(matrices) == 0:
@@ -173,11 +193,53 @@ def per_class_report(y_true: object, y_pred: object, n_classes: int = N_CLASSES)
     return table[[*METRICS, "support"]]
 
 
+def report_table(report: pd.DataFrame) -> pd.DataFrame:
+    """The per-class report for the page: metrics in percent (2 decimals), readable column names."""
+    table = report.copy()
+    for metric in METRICS:
+        table[metric] = (100 * table[metric]).round(2)
+    table.columns = ["precision (%)", "recall (%)", "F1 (%)", "test images"]
+    return table
+
+
+def matrix_facts(matrix: object) -> dict[str, float]:
+    """Images, errors and accuracy (in percent) of a confusion matrix, and its rarest and most frequent digit."""
+    cm = check_matrix(matrix)
+    support = cm.sum(axis=1)
+    smallest, largest = int(np.argmin(support)), int(np.argmax(support))
+    return {
+        "matrix_total": int(cm.sum()),
+        "errors": int(cm.sum() - np.trace(cm)),
+        "shown_accuracy": 100 * np.trace(cm) / cm.sum(),
+        "smallest_class": smallest,
+        "smallest_support": int(support[smallest]),
+        "largest_class": largest,
+        "largest_support": int(support[largest]),
+    }
+
+
 def weakest_class(report: pd.DataFrame, metric: str = "f1-score") -> int:
     """The class with the lowest ``metric`` (ties: the smaller digit)."""
     require_choice("metric", metric, METRICS)
     values = report[metric].astype(float)
     return int(values.index[int(np.argmin(values.to_numpy()))])
+
+
+def class_facts(report: pd.DataFrame) -> dict[str, float]:
+    """The weakest digit by F1 (its F1, recall and precision in percent), the digit with the lowest recall
+    and the easiest digit by F1, from :func:`per_class_report`."""
+    weakest, lowest_recall = weakest_class(report, "f1-score"), weakest_class(report, "recall")
+    best = int(report["f1-score"].astype(float).idxmax())
+    return {
+        "weakest": weakest,
+        "weakest_f1": 100 * report.loc[weakest, "f1-score"],
+        "weakest_recall": 100 * report.loc[weakest, "recall"],
+        "weakest_precision": 100 * report.loc[weakest, "precision"],
+        "lowest_recall": lowest_recall,
+        "lowest_recall_value": 100 * report.loc[lowest_recall, "recall"],
+        "best_class": best,
+        "best_f1": 100 * report.loc[best, "f1-score"],
+    }
 
 
 def mean_recall(y_true: object, predictions: Sequence[object], n_classes: int = N_CLASSES) -> np.ndarray:
@@ -273,6 +335,12 @@ def choose_weight(val_summary: pd.DataFrame, baseline_weight: float = 1.0) -> fl
         raise ConfigError("val_summary holds only the baseline: expected at least one remedy weight.")
     best = remedies.sort_values(["target_f1", "weight"], ascending=[False, True]).iloc[0]
     return float(best["weight"])
+
+
+def weight_helps(val_summary: pd.DataFrame, weight: float, baseline_weight: float = 1.0) -> bool:
+    """Whether ``weight`` has a higher mean validation F1 of the target than the baseline."""
+    f1 = val_summary.set_index("weight")["target_f1"]
+    return bool(f1[weight] > f1[baseline_weight])
 
 
 def remedy_table(summary: pd.DataFrame, target: int) -> pd.DataFrame:

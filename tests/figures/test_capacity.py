@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import pandas as pd
+from test_capacity import sweep_rows, synthetic_history
 
 from mlp_report import capacity
 from mlp_report.figures import capacity as figures
-
-from test_capacity import sweep_rows, synthetic_history
 
 
 def test_figures_draw_from_synthetic_runs():

@@ -8,12 +8,11 @@ matplotlib.use("Agg")
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from test_confusion import CELLS, predictions_from  # noqa: E402  (tests/ is on sys.path)
 
 from mlp_report import confusion as cf  # noqa: E402
 from mlp_report.figures import confusion as figures  # noqa: E402
 from mlp_report.validation import ConfigError  # noqa: E402
-
-from test_confusion import CELLS, predictions_from  # noqa: E402  (tests/ is on sys.path)
 
 
 def test_figures_show_every_cell_and_label_the_axes():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -30,3 +31,13 @@ def executed_chapter(full_stage: Path):
         return notebook
 
     return path
+
+
+@pytest.fixture(scope="session")
+def full_results(full_stage: Path) -> Path:
+    """The results files the full-profile chapters wrote (``_build/results/full`` beside the stage folder,
+    or ``$MLP_REPORT_RESULTS/full``)."""
+    folder = Path(os.environ.get("MLP_REPORT_RESULTS") or full_stage.parent / "results") / "full"
+    if not folder.is_dir():
+        pytest.fail(f"{folder} does not exist: execute the book with `make book` first")
+    return folder
