@@ -36,8 +36,9 @@ lab: install  ## JupyterLab on the paired text notebooks
 benchmark: install  ## fit vs compiled-loop speed (see README, Performance)
 	$(BIN)/python benchmarks/training_speed.py
 
-lint: install
-	$(BIN)/ruff check src tests benchmarks
+lint: install  ## ruff on the package, tests, tools and the chapters' code cells
+	$(BIN)/ruff check src tests benchmarks tools
+	$(BIN)/python tools/chapter_code.py lint
 
 clean:
 	rm -rf _build artifacts widget_static .pytest_cache .ruff_cache
