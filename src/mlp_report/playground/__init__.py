@@ -12,7 +12,7 @@ Everything here follows the playground's source (``src/dataset.ts``, ``src/nn.ts
   weights only, and the loss ``mean(0.5 * (output - label)^2)``.
 
 Random numbers come from :class:`Mulberry32`, a 32-bit generator that is a few lines in any language.
-A JavaScript port (issue 8) must produce bit-identical data from the same seed, so the generators below
+A JavaScript port (the widget) must produce bit-identical data from the same seed, so the generators below
 are written to be ported line by line: they draw numbers in exactly the order ``dataset.ts`` does, and
 every arithmetic expression keeps the playground's evaluation order. Each generator's docstring lists its
 draws. (The playground itself seeds ``Math.random`` with seedrandom's ARC4; we use Mulberry32 instead.)
