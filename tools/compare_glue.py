@@ -79,7 +79,9 @@ def render_figure(key: str, bundles: dict[str, dict[str, str]]) -> str:
 
 
 def chapter_text(notebook: dict, masked: set[str]) -> list[str]:
-    """What a chapter says, as a list of sentences (markdown with glue rendered, then visible outputs)."""
+    """What a chapter says, as a list of sentences: markdown with glue rendered and visible outputs, in
+order, split into paragraphs (so splitting a markdown cell between paragraphs changes nothing), then
+sentences."""
     bundles = glued(notebook)
     for key in masked:
         if key in bundles:
@@ -97,8 +99,8 @@ def chapter_text(notebook: dict, masked: set[str]) -> list[str]:
                     parts.append(_text(output.get("text", "")))
                 elif "scrapbook" not in output.get("metadata", {}) and "text/plain" in output.get("data", {}):
                     parts.append(_text(output["data"]["text/plain"]))
-    text = " ".join(" ".join(parts).split())
-    return [s for s in re.split(r"(?<=[.:;!?])\s+", text) if s]
+    paragraphs = [" ".join(p.split()) for part in parts for p in re.split(r"\n\s*\n", part)]
+    return [s for p in paragraphs if p for s in re.split(r"(?<=[.:;!?])\s+", p) if s]
 
 
 def image_digests(notebook: dict) -> dict[str, str]:
