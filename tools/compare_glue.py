@@ -65,7 +65,10 @@ def render_role(kind: str | None, content: str, bundles: dict[str, dict[str, str
     if bundle is None:
         return f"<missing glue {key}>"
     if spec is not None:
-        return format_plain_text(bundle.get("text/plain", ""), spec)
+        try:
+            return format_plain_text(bundle.get("text/plain", ""), spec)
+        except ValueError:  # a masked value, or one the book could not format either
+            return bundle.get("text/plain", "")
     return bundle.get("text/markdown") or bundle.get("text/plain", "")
 
 
