@@ -20,18 +20,18 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-book: install  ## execute every chapter (full profile) and build _build/html
+book: install  ## execute the chapters that changed (full profile) and build _build/html
 	$(BIN)/python -m mlp_report.book --profile full
 
 test: install  ## unit tests, quick-profile chapters, book build, browser checks
 	$(BIN)/python -m pytest
 
 report-check: install  ## checks on the executed full-profile notebooks (after make book)
-	$(BIN)/python -m pytest tests/report --full-report _build/stage
+	$(BIN)/python -m pytest tests/report --full-report .cache/book/full
 
-lab: install  ## JupyterLab on the paired text notebooks
-	$(BIN)/python -m pip install -q -e ".[test,lab]"
-	cd chapters && ../$(BIN)/jupyter lab
+lab: install  ## JupyterLab on the paired text notebooks (jupytext.toml pairs chapters/*.md with .ipynb)
+	@$(BIN)/python -c "import jupyterlab, jupyterlab_myst" 2>/dev/null || $(BIN)/python -m pip install -q -e ".[test,lab]"
+	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/chapters $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 benchmark: install  ## fit vs compiled-loop speed (see README, Performance)
 	$(BIN)/python benchmarks/training_speed.py
@@ -40,5 +40,5 @@ lint: install  ## ruff on the package, tests, tools and the chapters' code cells
 	$(BIN)/ruff check src tests benchmarks tools
 	$(BIN)/python tools/chapter_code.py lint
 
-clean:
-	rm -rf _build artifacts widget_static .pytest_cache .ruff_cache
+clean:  ## everything built: the HTML, the executed chapters, the results and the training-run cache
+	rm -rf _build .cache artifacts .pytest_cache .ruff_cache

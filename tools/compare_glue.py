@@ -2,7 +2,7 @@
 
     python tools/compare_glue.py OLD_STAGE NEW_STAGE [--ignore KEY ...] [--images]
 
-OLD_STAGE and NEW_STAGE are staged books (``_build/stage``) whose ``chapters/*.ipynb`` were executed.
+OLD_STAGE and NEW_STAGE are staged books (``.cache/book/full``, formerly ``_build/stage``) whose ``chapters/*.ipynb`` were executed.
 For each chapter, the script renders the markdown cells the way Jupyter Book does for glue: every
 ``{glue:}``/``{glue:any}``/``{glue:md}`` role becomes the glued text (its ``text/markdown``, else its
 ``text/plain``), every ``{glue:text}`key:spec``` role the ``text/plain`` value formatted with the spec

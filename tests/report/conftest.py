@@ -1,8 +1,7 @@
-"""Checks on the executed full-profile book: run with ``pytest tests/report --full-report _build/stage``."""
+"""Checks on the executed full-profile book: run with ``pytest tests/report --full-report .cache/book/full``."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -35,9 +34,12 @@ def executed_chapter(full_stage: Path):
 
 @pytest.fixture(scope="session")
 def full_results(full_stage: Path) -> Path:
-    """The results files the full-profile chapters wrote (``_build/results/full`` beside the stage folder,
-    or ``$MLP_REPORT_RESULTS/full``)."""
-    folder = Path(os.environ.get("MLP_REPORT_RESULTS") or full_stage.parent / "results") / "full"
+    """The results files the full-profile chapters wrote: ``.cache/results/full`` beside the stage folder
+    ``.cache/book/full``, else ``results_dir("full")``."""
+    from mlp_report.paths import results_dir
+
+    beside = full_stage.parent.parent / "results" / full_stage.name
+    folder = beside if beside.is_dir() else results_dir("full")
     if not folder.is_dir():
         pytest.fail(f"{folder} does not exist: execute the book with `make book` first")
     return folder
