@@ -129,6 +129,17 @@ def _short(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
+def initial_weights(config: Mapping[str, Any]) -> list[dict[str, list]]:
+    """The weights the widget starts from for ``config``: ``Mulberry32(data_seed)`` makes and splits the data,
+    then draws the weights (or ``init_seed`` draws them), as the JavaScript's ``Simulation.reset``."""
+    c = validate_config(config)
+    rng = pg.Mulberry32(c["data_seed"])
+    pg.make_split(c["dataset"], c["noise"], c["ratio"], rng)
+    params = pg.init_params(len(c["features"]), c["hidden"], rng if c["init_seed"] is None else c["init_seed"])
+    return [{"kernel": k.tolist(), "bias": b.tolist(), "dead": np.zeros(k.shape, bool).tolist()}
+            for k, b in zip(params[::2], params[1::2], strict=True)]
+
+
 def preset_configs() -> dict[str, dict[str, Any]]:
     """The Task 4 configurations of :data:`mlp_report.playground.PRESETS` as widget configs."""
     return {name: preset_config(preset) for name, preset in pg.PRESETS.items()}
@@ -239,6 +250,14 @@ class PlaygroundWidget(anywidget.AnyWidget):
         weights carry no ``dead``)."""
         return [np.asarray(layer.get("dead", np.zeros_like(layer["kernel"], dtype=bool)), dtype=bool) for layer in self.weights]
 
+    def keras_code(self) -> str:
+        """Python code that rebuilds the current network in Keras with its weights and defines
+        ``predict(points)``: the text of the widget's "Export as Keras code". Before the front end has sent
+        weights, the network's initial weights (from its seeds) are used."""
+        from .export import keras_code
+
+        return keras_code(self.config, self.weights or initial_weights(self.config))
+
     def to_dict(self) -> dict[str, Any]:
         """The exported state: format tag, config, epoch and weights (what the widget's Export writes)."""
         return {"format": EXPORT_FORMAT, "version": 1, "config": dict(self.config), "epoch": self.epoch,
@@ -306,6 +325,7 @@ __all__ = [
     "DEFAULT_CONFIG",
     "PlaygroundWidget",
     "RESET_KEYS",
+    "initial_weights",
     "layer_sizes",
     "load_export",
     "playground_widget",

@@ -281,6 +281,59 @@ export function checkWeights(w, sizes) {
   return ok ? null : `weights do not fit the network ${sizes.join("-")} (expected [{kernel: [nIn][nOut], bias: [nOut], dead?: [nIn][nOut]}] per layer)`;
 }
 
+const PY_FEATURES = { "x1": "x1", "x2": "x2", "x1^2": "x1 ** 2", "x2^2": "x2 ** 2", "x1*x2": "x1 * x2",
+  "sin(x1)": "np.sin(x1)", "sin(x2)": "np.sin(x2)" };
+/** Python code (a string) that rebuilds the network of config with the given weights in Keras: the features as
+ * input columns, the layers with their activations, the weights as literals and a predict(points) helper. The
+ * Python side writes the same text (mlp_report.playground.export.keras_code); numbers are String(v). */
+export function kerasCode(config, weights) {
+  const c = { ...DEFAULT_CONFIG, ...config }, sizes = sizesOf(c), out = outputActivation(c.dataset);
+  const err = checkWeights(weights, sizes);
+  if (err) throw new Error(err);
+  const num = (v) => String(v), row = (r) => `[${r.map(num).join(", ")}]`;
+  const nDead = weights.reduce((s, L) => s + (L.dead ? L.dead.flat().filter(Boolean).length : 0), 0);
+  const shape = c.hidden.length ? `hidden layers ${c.hidden.join("-")} (${c.activation})` : "no hidden layer";
+  const lines = [
+    `"""A TensorFlow Playground network exported by mlp-report, rebuilt in Keras with its weights.`,
+    "",
+    `Data set ${c.dataset} (${problemOf(c.dataset)}); inputs ${c.features.join(", ")}; ${shape}; output ${out}.`,
+    ...(nDead ? [`${nDead} link${nDead > 1 ? "s" : ""} cut by L1 regularization (weight 0).`] : []),
+    `"""`,
+    "import keras",
+    "import numpy as np",
+    "",
+    `FEATURES = [${c.features.map((f) => JSON.stringify(f)).join(", ")}]`,
+    "",
+    "",
+    "def features(points):",
+    `    """The network's input columns for points [[x1, x2], ...]."""`,
+    `    x1, x2 = np.asarray(points, dtype="float64").reshape(-1, 2).T`,
+    `    return np.stack([${c.features.map((f) => PY_FEATURES[f]).join(", ")}], axis=1)`,
+    "",
+    "",
+    "model = keras.Sequential([",
+    `    keras.Input(shape=(${sizes[0]},), dtype="float64"),`,
+    ...sizes.slice(1).map((n, l) => {
+      const last = l === sizes.length - 2;
+      return `    keras.layers.Dense(${n}, activation="${last ? out : c.activation}", dtype="float64", name="${last ? "output" : `hidden_${l + 1}`}"),`;
+    }),
+    "])",
+    "model.set_weights([np.array(w, dtype=\"float64\") for w in [",
+    ...weights.flatMap((L, l) => [
+      `    # ${l === weights.length - 1 ? "output" : `hidden_${l + 1}`}: kernel [${sizes[l]}][${sizes[l + 1]}] (row i: the links from input i), bias [${sizes[l + 1]}]`,
+      "    [", ...L.kernel.map((r) => `        ${row(r)},`), "    ],",
+      `    ${row(L.bias)},`,
+    ]),
+    "]])",
+    "",
+    "",
+    "def predict(points):",
+    `    """The network's output for points [[x1, x2], ...]${out === "tanh" ? " (its sign is the class)" : ""}."""`,
+    "    return np.asarray(model(features(points)))[:, 0]",
+  ];
+  return lines.join("\n") + "\n";
+}
+
 // ------------------------------------------------------------------------------------------------------
 // The simulation: data, network, training state (no DOM)
 // ------------------------------------------------------------------------------------------------------
