@@ -156,6 +156,53 @@ def preset_config(preset: Mapping[str, Any], seed: int = 0) -> dict[str, Any]:
     return validate_config({**config, "data_seed": seed, "init_seed": None})
 
 
+def validate_points(points: Any) -> list[list[float]]:
+    """Own data points ``[[x, y, label], ...]`` (drawn or imported in the widget): finite numbers, labels
+    in [-1, 1]; an empty list means the generated data set."""
+    if isinstance(points, (str, bytes, Mapping)) or not isinstance(points, Sequence):
+        raise invalid("points", _short(points), "expected a list of [x, y, label]")
+    array = np.asarray(points, dtype=np.float64) if len(points) else np.zeros((0, 3))
+    if array.ndim != 2 or array.shape[1] != 3 or not np.isfinite(array).all() or (np.abs(array[:, 2]) > 1).any():
+        raise invalid("points", _short(points), "expected a list of [x, y, label] with finite numbers and labels from -1 to 1")
+    if len(array) == 1:
+        raise invalid("points", _short(points), "expected at least 2 points (or none: the generated data)")
+    return array.tolist()
+
+
+def data_split(config: Mapping[str, Any], points: Sequence[Sequence[float]] = ()) -> pg.Split:
+    """The training and test points the widget uses: the generated data set of ``config`` or, if given, the
+    own ``points`` shuffled with the data seed's stream and cut at ``ratio`` (each side keeps at least one
+    point), as the JavaScript's ``usePoints``."""
+    if not len(points):
+        return pg.make_split(config["dataset"], config["noise"], config["ratio"], config["data_seed"])
+    array = np.asarray(points, dtype=np.float64)
+    order = pg.shuffle_order(len(array), pg.Mulberry32(config["data_seed"]))
+    array = array[order]
+    cut = max(1, min(len(array) - 1, int(np.floor(len(array) * config["ratio"]))))
+    return pg.Split(array[:cut, :2], array[:cut, 2], array[cut:, :2], array[cut:, 2])
+
+
+def network_outputs(config: Mapping[str, Any], weights: Sequence[Mapping[str, Any]], points: np.ndarray) -> np.ndarray:
+    """The widget network's output for points ``[n, 2]`` (numpy, float64; the output is tanh, or linear
+    for the regression data sets)."""
+    act = {"relu": lambda v: np.maximum(v, 0), "tanh": np.tanh, "sigmoid": lambda v: 1 / (1 + np.exp(-v)), "linear": lambda v: v}
+    x = pg.features(points, config["features"])
+    for k, layer in enumerate(weights):
+        x = x @ np.asarray(layer["kernel"], dtype=np.float64) + np.asarray(layer["bias"], dtype=np.float64)
+        last = k == len(weights) - 1
+        x = act["linear" if last and config["dataset"].startswith("reg-") else "tanh" if last else config["activation"]](x)
+    return x[:, 0]
+
+
+def network_losses(config: Mapping[str, Any], weights: Sequence[Mapping[str, Any]],
+                   points: Sequence[Sequence[float]] = ()) -> tuple[float, float]:
+    """``(training loss, test loss)`` of the widget network with ``weights`` on its data (the playground's
+    ``mean(0.5 * (output - label)^2)``)."""
+    data = data_split(config, points)
+    return tuple(pg.playground_loss(network_outputs(config, weights, p), y)  # type: ignore[return-value]
+                 for p, y in ((data.x_train, data.y_train), (data.x_test, data.y_test)))
+
+
 def compact_js(source: str) -> str:
     """The module without comment lines, doc comments and indentation: the ``_esm`` is stored in every
     widget instance's state, so this keeps the pages small. Only whole-line comments are removed."""
@@ -183,7 +230,13 @@ class PlaygroundWidget(anywidget.AnyWidget):
     * ``weights``: the current parameters, ``[{"kernel": [n_in][n_out], "bias": [n_out], "dead": [n_in][n_out]}]``
       per layer (``dead``: links cut by L1 regularization, which never train again);
     * ``losses``: ``{"train": [...], "test": [...]}``, the loss after every epoch since the last reset;
-    * ``epoch`` and ``speed`` (epochs per animation frame while playing).
+    * ``epoch`` and ``speed`` (epochs per animation frame while playing);
+    * ``points``: own data ``[[x, y, label], ...]`` drawn on the output panel or imported from CSV (empty:
+      the generated data set of ``config``), split into training and test by :func:`data_split`.
+
+    Setting ``weights`` from Python also sets ``losses`` (to the one point of those weights, see
+    :func:`network_losses`), as the front end does. A new view of the widget (displaying it again, a
+    reopened notebook) shows the synced weights, epoch and losses rather than starting again.
 
     The front end writes ``weights``, ``losses`` and ``epoch`` back when paused, after a step and about
     once a second while playing.
@@ -196,6 +249,7 @@ class PlaygroundWidget(anywidget.AnyWidget):
     losses = traitlets.Dict({"train": [], "test": []}).tag(sync=True)
     epoch = traitlets.Int(0).tag(sync=True)
     speed = traitlets.Int(5).tag(sync=True)
+    points = traitlets.List().tag(sync=True)
 
     def __init__(
         self,
@@ -231,6 +285,17 @@ class PlaygroundWidget(anywidget.AnyWidget):
         value = proposal["value"]
         return validate_weights(value, layer_sizes(self.config)) if value else []
 
+    @traitlets.validate("points")
+    def _check_points(self, proposal: Any) -> list:
+        return validate_points(proposal["value"])
+
+    @traitlets.observe("weights")
+    def _weights_set(self, change: Any) -> None:
+        # weights written by the front end come with their losses; weights set here get theirs computed
+        if change["new"] and "weights" not in self._property_lock:
+            train, test = network_losses(self.config, change["new"], self.points)
+            self.losses = {"train": [train], "test": [test]}
+
     @traitlets.validate("losses")
     def _check_losses(self, proposal: Any) -> dict[str, list]:
         value = proposal["value"]
@@ -260,8 +325,11 @@ class PlaygroundWidget(anywidget.AnyWidget):
 
     def to_dict(self) -> dict[str, Any]:
         """The exported state: format tag, config, epoch and weights (what the widget's Export writes)."""
-        return {"format": EXPORT_FORMAT, "version": 1, "config": dict(self.config), "epoch": self.epoch,
-                "weights": list(self.weights)}
+        state = {"format": EXPORT_FORMAT, "version": 1, "config": dict(self.config), "epoch": self.epoch,
+                 "weights": list(self.weights)}
+        if self.points:
+            state["points"] = list(self.points)
+        return state
 
     def export_json(self, path: str | Path | None = None) -> str:
         """The state as JSON (see :meth:`to_dict`); also written to ``path`` if given."""
@@ -277,11 +345,13 @@ class PlaygroundWidget(anywidget.AnyWidget):
         config = validate_config(state["config"])
         weights = validate_weights(state["weights"], layer_sizes(config)) if state.get("weights") else []
         epoch = require_int("epoch", state.get("epoch", 0), minimum=0)
+        points = validate_points(state.get("points", []))
         with self.hold_sync():
+            self.losses = {"train": [], "test": []}
+            self.points = points
             self.config = config
             self.epoch = epoch
-            self.weights = weights
-            self.losses = {"train": [], "test": []}
+            self.weights = weights  # sets the losses of these weights
 
     @classmethod
     def from_json(cls, source: str | Path | Mapping[str, Any], **kwargs: Any) -> PlaygroundWidget:
@@ -327,10 +397,14 @@ __all__ = [
     "RESET_KEYS",
     "initial_weights",
     "layer_sizes",
+    "data_split",
     "load_export",
+    "network_losses",
+    "network_outputs",
     "playground_widget",
     "preset_config",
     "preset_configs",
     "validate_config",
+    "validate_points",
     "validate_weights",
 ]

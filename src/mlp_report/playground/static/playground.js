@@ -386,7 +386,7 @@ const DENSITY = 100, REDUCE = 4, NODE = 30, BIAS = 6, ROW = 50, TOP = 44, HEAT_P
 const CSS = `.pg{--pg-fg:#333;--pg-muted:#777;--pg-bg:#fff;--pg-panel:#f7f7f7;--pg-border:#ddd;--pg-accent:#183d4e;--pg-btn:#0877bd;--pg-test:#000;--pg-train:#777;
 font:12px/1.35 "Helvetica Neue",Helvetica,Arial,sans-serif;color:var(--pg-fg);background:var(--pg-bg);max-width:100%;box-sizing:border-box;position:relative}
 html[data-theme=dark] .pg,body[data-jp-theme-light=false] .pg{--pg-fg:#ddd;--pg-muted:#9aa;--pg-bg:#1e2226;--pg-panel:#262b30;--pg-border:#444;--pg-accent:#cfe3ee;--pg-btn:#3c9be0;--pg-test:#fff;--pg-train:#999}
-.pg *{box-sizing:border-box}.pg .pg-top{display:flex;flex-wrap:wrap;gap:4px 14px;align-items:flex-end;background:var(--pg-panel);border-bottom:1px solid var(--pg-border);padding:6px 8px;margin-bottom:8px}
+.pg *{box-sizing:border-box}.pg .pg-top{display:flex;flex-wrap:wrap;gap:4px 12px;align-items:flex-end;background:var(--pg-panel);border-bottom:1px solid var(--pg-border);padding:6px 8px;margin-bottom:8px}
 .pg .field{display:flex;flex-direction:column;gap:1px}.pg .field>span,.pg h4{font-size:10px;text-transform:uppercase;letter-spacing:.04em;color:var(--pg-muted);font-weight:500;margin:0}
 .pg h4{font-size:11px;color:var(--pg-fg);font-weight:600;margin:0 0 4px}
 .pg select,.pg input[type=number]{font:inherit;color:var(--pg-fg);background:var(--pg-bg);border:0;border-bottom:1px solid var(--pg-border);padding:1px 0;max-width:100%}
@@ -416,7 +416,7 @@ html[data-theme=dark] .pg,body[data-jp-theme-light=false] .pg{--pg-fg:#ddd;--pg-
 .pg .losses{display:grid;grid-template-columns:auto auto;column-gap:8px;font-size:11px;color:var(--pg-muted)}.pg .losses b{color:var(--pg-fg);font-weight:500;font-variant-numeric:tabular-nums}
 .pg canvas.loss-chart{display:block;width:${HEAT_PX}px;height:44px;margin:3px 0 6px}
 .pg .heat{position:relative;width:${HEAT_PX + AXIS}px;height:${HEAT_PX + AXIS}px}
-.pg canvas.heatmap{position:absolute;left:0;top:0;width:${HEAT_PX}px;height:${HEAT_PX}px}
+.pg canvas.heatmap{position:absolute;left:0;top:0;background:#fff;width:${HEAT_PX}px;height:${HEAT_PX}px}
 .pg svg.overlay{position:absolute;left:0;top:0}.pg svg.overlay circle{stroke:#fff;stroke-width:1}.pg svg.overlay circle.test{stroke:var(--pg-test)}
 .pg svg.overlay .axis line,.pg svg.overlay .axis path{stroke:var(--pg-muted);fill:none}.pg svg.overlay text{font-size:9px;fill:var(--pg-muted)}
 .pg.drawing canvas.heatmap,.pg.drawing svg.overlay{cursor:crosshair}
@@ -450,6 +450,11 @@ const select = (cls, options, value, on) => {
   s.value = String(value);
   return s;
 };
+const ICONS = { // 24 x 24 paths (drawn here: no icon font, no network)
+  play: "M8 5v14l11-7z", pause: "M6 5h4v14H6zM14 5h4v14h-4z", step: "M6 5v14l9-7zM16 5h2.5v14H16z",
+  reset: "M12 5V2L7 6l5 4V7a5 5 0 1 1-5 5H5a7 7 0 1 0 7-7z",
+};
+const icon = (name) => h("svg", { viewBox: "0 0 24 24", width: 18, height: 18, "aria-hidden": "true", style: "display:block;margin:auto;fill:currentColor" }, h("path", { d: ICONS[name] }));
 const field = (label, control, cls) => h("div", { class: "field" + (cls ? " " + cls : "") }, h("span", {}, label), control);
 const epochText = (n) => String(n).padStart(6, "0").replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 
@@ -607,7 +612,8 @@ function render({ model, el }) {
   };
   const onLosses = () => { // losses set from Python (or another view) for the weights shown
     const ls = model.get("losses");
-    if (ls && ls.test && ls.test.length && ls.train.length === ls.test.length && !running) { sim.history = { train: ls.train.slice(), test: ls.test.slice() }; draw(); }
+    const H = sim.history, same = ls && ls.test && ls.test.length === H.test.length && ls.test[ls.test.length - 1] === H.test[H.test.length - 1];
+    if (!same && ls && ls.test && ls.test.length && ls.train.length === ls.test.length && !running) { sim.history = { train: ls.train.slice(), test: ls.test.slice() }; draw(); }
   };
   const onEpoch = () => { if (!running && model.get("epoch") !== sim.epoch) { sim.epoch = model.get("epoch"); draw(); } };
   const onSpeed = () => { if (speedSel) speedSel.value = String(model.get("speed")); };
@@ -620,7 +626,7 @@ function render({ model, el }) {
     running = on;
     if (running && !frame) frame = requestAnimationFrame(tick);
     if (!running) sync();
-    if (playBtn) { playBtn.textContent = running ? "❚❚" : "▶"; playBtn.setAttribute("aria-label", running ? "Pause" : "Play"); playBtn.title = running ? "Pause" : "Play"; }
+    if (playBtn) { playBtn.replaceChildren(icon(running ? "pause" : "play")); playBtn.setAttribute("aria-label", running ? "Pause" : "Play"); playBtn.title = running ? "Pause" : "Play"; }
   };
   function tick() {
     frame = null;
@@ -806,13 +812,13 @@ function render({ model, el }) {
     const c = sim.cfg, presets = Object.fromEntries((model.get("presets") || []).map((p) => [p.name, p.config]));
     const presetName = Object.keys(presets).find((k) => JSON.stringify({ ...DEFAULT_CONFIG, ...presets[k] }) === JSON.stringify(c)) || "";
     const regression = isRegression(c.dataset);
-    playBtn = h("button", { class: "play", "aria-label": running ? "Pause" : "Play", title: running ? "Pause" : "Play", onclick: () => play(!running) }, running ? "❚❚" : "▶");
-    speedSel = select("speed", [1, 5, 20, 100].map((v) => [v, `${v} epoch${v > 1 ? "s" : ""}/frame`]), model.get("speed") || 1, (v) => { model.set("speed", +v); model.save_changes(); });
+    playBtn = h("button", { class: "play", "aria-label": running ? "Pause" : "Play", title: running ? "Pause" : "Play", onclick: () => play(!running) }, icon(running ? "pause" : "play"));
+    speedSel = select("speed", [1, 5, 20, 100].map((v) => [v, `${v} epoch${v > 1 ? "s" : ""}`]), model.get("speed") || 1, (v) => { model.set("speed", +v); model.save_changes(); });
     const top = h("div", { class: "pg-top" },
       h("div", { class: "ctl" },
-        h("button", { class: "reset round", title: "Reset: same seeds, same data and initial weights", "aria-label": "Reset", onclick: () => { play(false); resetSim(); sync(); drawPoints(); draw(); } }, "↺"),
+        h("button", { class: "reset round", title: "Reset: same seeds, same data and initial weights", "aria-label": "Reset", onclick: () => { play(false); resetSim(); sync(); drawPoints(); draw(); } }, icon("reset")),
         playBtn,
-        h("button", { class: "step round", title: "One epoch", "aria-label": "Step", onclick: () => { sim.step(); sync(); draw(); } }, "⏭")),
+        h("button", { class: "step round", title: "One epoch", "aria-label": "Step", onclick: () => { sim.step(); sync(); draw(); } }, icon("step"))),
       field("Epoch", h("span", { class: "epoch", "data-value": sim.epoch }, epochText(sim.epoch))),
       field("Learning rate", select("learning_rate", LEARNING_RATES.map((v) => [v, v]), c.learning_rate, (v) => setConfig({ learning_rate: +v }))),
       field("Activation", select("activation", ACTIVATIONS.map((v) => [v, v === "relu" ? "ReLU" : v[0].toUpperCase() + v.slice(1)]), c.activation, (v) => setConfig({ activation: v }))),
@@ -829,7 +835,7 @@ function render({ model, el }) {
         if (JSON.stringify(next) === JSON.stringify(sim.cfg)) { resetSim(); sync(); build(); } // same config: restart it
         else setConfig(next);
       })),
-      field("Speed", speedSel));
+      field("Speed (per frame)", speedSel));
     // data column: TF's clickable thumbnails of the data sets of the problem type
     const sets = (regression ? REGRESSION_SETS : CLASSIFICATION_SETS).map((d) => {
       const cv = h("canvas", { class: `dataset${d === c.dataset && !custom() ? " selected" : ""}`, "data-dataset": d, width: 100, height: 100, title: d });
