@@ -67,6 +67,7 @@ from .figures import (  # noqa: F401
     datasets_figure,
     draw_heatmap,
     draw_points,
+    network_figure,
     neurons_figure,
     run_figure,
 )
