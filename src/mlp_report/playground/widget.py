@@ -1,4 +1,4 @@
-"""An interactive TensorFlow-Playground-like widget (issue 8) that trains in the browser.
+"""An interactive TensorFlow-Playground-like widget that trains in the browser.
 
 :class:`PlaygroundWidget` is an `anywidget <https://anywidget.dev>`_ whose front end
 (``static/playground.js``) generates the data, trains the network and draws it in JavaScript, so the
