@@ -286,11 +286,11 @@ def _reference_sgd(data, features_used, hidden_units, lr, batch_size, epochs, se
             n = len(xb)
             g_w2, g_b2 = h.T @ d_out, d_out.sum(0)
             g_w1, g_b1 = xb.T @ d_h, d_h.sum(0)
-            # nn.ts updateWeights: w -= lr / n * (sum of gradients + rate * w) (L2), bias without it
-            w2 -= lr / n * (g_w2 + rate * w2)
-            b2 -= lr / n * g_b2
-            w1 -= lr / n * (g_w1 + rate * w1)
-            b1 -= lr / n * g_b1
+            # nn.ts updateWeights: w -= lr / n * (sum of gradients), then w -= lr * rate * w_before (L2);
+            # biases without it
+            w2, w1 = w2 - lr / n * g_w2 - lr * rate * w2, w1 - lr / n * g_w1 - lr * rate * w1
+            b2 -= lr * g_b2 / n
+            b1 -= lr * g_b1 / n
     out = np.tanh(np.tanh(pg.features(data.x_test, features_used) @ w1 + b1) @ w2 + b2)[:, 0]
     return pg.playground_loss(out, data.y_test)
 

@@ -189,3 +189,19 @@ def test_esm_is_compact_and_self_contained() -> None:
     assert "export default { render }" in esm
     # compaction removes whole-line comments only
     assert compact_js("  // note\n/** doc\n * more */\nconst a = 1; // kept\n") == "const a = 1; // kept\n"
+
+
+def test_dead_links_travel_with_the_weights() -> None:
+    widget = PlaygroundWidget({"hidden": [2]}, presets={})
+    weights = random_weights(widget.config)
+    assert widget.dead() == []  # nothing from the front end yet
+    weights[0]["dead"] = [[True, False], [False, False]]
+    weights[0]["kernel"][0][0] = 0.0
+    widget.weights = weights
+    assert widget.weights == weights  # kept as given
+    assert [d.tolist() for d in widget.dead()] == [[[True, False], [False, False]], [[False], [False]]]
+    assert json.loads(widget.export_json())["weights"][0]["dead"] == weights[0]["dead"]
+    with pytest.raises(ConfigError, match=r"weights\[0\]\['dead'\]=.* is invalid: expected \(2, 2\) booleans"):
+        validate_weights([{**weights[0], "dead": [[1, 0], [0, 0]]}, weights[1]], (2, 2, 1))
+    with pytest.raises(ConfigError, match=r"weights\[0\]\['dead'\]=.* is invalid"):
+        validate_weights([{**weights[0], "dead": [[True]]}, weights[1]], (2, 2, 1))

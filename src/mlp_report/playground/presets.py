@@ -15,7 +15,7 @@ from ..validation import ConfigError, require_int
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 from .datasets import Split, make_split
 from .jsmath import Mulberry32
-from .network import Run, train
+from .network import Run, problem_of, train
 
 # The chapter's configurations (shared with the JavaScript widget)
 # ---------------------------------------------------------------------------------------------------
@@ -86,6 +86,7 @@ def seeded_run(config: dict[str, Any], seed: int, **overrides: Any) -> tuple[Spl
         regularization=cfg["regularization"],
         regularization_rate=cfg["regularization_rate"],
         seed=rng,
+        problem=problem_of(cfg["dataset"]),
     )
     return data, run
 

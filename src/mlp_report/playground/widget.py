@@ -4,7 +4,7 @@
 (``static/playground.js``) generates the data, trains the network and draws it in JavaScript, so the
 widget keeps working in the static HTML book, where no kernel runs. The JavaScript mirrors
 :mod:`mlp_report.playground`: the same Mulberry32 draws give bit-identical data sets and initial weights
-for the same seeds, and one epoch is the same mini-batch SGD (``tests/test_widget_js.py`` checks both).
+for the same seeds, and one epoch is the same mini-batch SGD (``tests/playground/test_widget_js.py`` checks both).
 
 In Jupyter, the traits ``config``, ``weights``, ``losses`` and ``epoch`` are synced both ways: set
 ``config`` (or use :meth:`PlaygroundWidget.import_json`) to drive the widget, read the trained weights
@@ -50,6 +50,11 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "data_seed": 0,
     "init_seed": None,  # None: the weights continue the data's stream, as playground.seeded_run
 }
+# Keys whose change resets the network to its initial weights (the JavaScript's RESET_KEYS): playground.ts
+# resets on a change of every control but the learning rate; a new data or init seed resets too, because the
+# seeds define the initial state.
+RESET_KEYS = ("dataset", "noise", "ratio", "batch_size", "activation", "regularization", "reg_rate",
+              "features", "hidden", "data_seed", "init_seed")
 
 
 def validate_config(config: Mapping[str, Any]) -> dict[str, Any]:
@@ -91,14 +96,15 @@ def layer_sizes(config: Mapping[str, Any]) -> tuple[int, ...]:
 
 def validate_weights(weights: Any, sizes: Sequence[int]) -> list[dict[str, list]]:
     """Weights as the widget holds them, checked against the layer sizes: one ``{"kernel": [n_in][n_out],
-    "bias": [n_out]}`` per layer (Keras' layout), finite numbers."""
+    "bias": [n_out]}`` per layer (Keras' layout), finite numbers, and optionally ``"dead": [n_in][n_out]``
+    booleans (links cut by L1 regularization; kept when given)."""
     expected = f"a list of {len(sizes) - 1} layers {{'kernel': [n_in][n_out], 'bias': [n_out]}} for sizes {tuple(sizes)}"
     if isinstance(weights, (str, bytes, Mapping)) or not isinstance(weights, Sequence) or len(weights) != len(sizes) - 1:
         raise invalid("weights", _short(weights), "expected " + expected)
     out = []
     for k, layer in enumerate(weights):
-        if not isinstance(layer, Mapping) or set(layer) != {"kernel", "bias"}:
-            raise invalid(f"weights[{k}]", _short(layer), "expected a dict with the keys 'kernel' and 'bias'")
+        if not isinstance(layer, Mapping) or not {"kernel", "bias"} <= set(layer) <= {"kernel", "bias", "dead"}:
+            raise invalid(f"weights[{k}]", _short(layer), "expected a dict with the keys 'kernel' and 'bias' (and 'dead')")
         kernel = np.asarray(layer["kernel"], dtype=np.float64)
         bias = np.asarray(layer["bias"], dtype=np.float64)
         if kernel.shape != (sizes[k], sizes[k + 1]) or bias.shape != (sizes[k + 1],):
@@ -108,13 +114,30 @@ def validate_weights(weights: Any, sizes: Sequence[int]) -> list[dict[str, list]
             )
         if not (np.isfinite(kernel).all() and np.isfinite(bias).all()):
             raise invalid(f"weights[{k}]", _short(layer), "expected finite numbers")
-        out.append({"kernel": kernel.tolist(), "bias": bias.tolist()})
+        entry = {"kernel": kernel.tolist(), "bias": bias.tolist()}
+        if "dead" in layer:
+            dead = layer["dead"]
+            if np.shape(dead) != kernel.shape or not all(isinstance(v, (bool, np.bool_)) for v in np.ravel(np.asarray(dead, dtype=object))):
+                raise invalid(f"weights[{k}]['dead']", _short(dead), f"expected {kernel.shape} booleans like the kernel")
+            entry["dead"] = np.asarray(dead, dtype=bool).tolist()
+        out.append(entry)
     return out
 
 
 def _short(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
+
+
+def initial_weights(config: Mapping[str, Any]) -> list[dict[str, list]]:
+    """The weights the widget starts from for ``config``: ``Mulberry32(data_seed)`` makes and splits the data,
+    then draws the weights (or ``init_seed`` draws them), as the JavaScript's ``Simulation.reset``."""
+    c = validate_config(config)
+    rng = pg.Mulberry32(c["data_seed"])
+    pg.make_split(c["dataset"], c["noise"], c["ratio"], rng)
+    params = pg.init_params(len(c["features"]), c["hidden"], rng if c["init_seed"] is None else c["init_seed"])
+    return [{"kernel": k.tolist(), "bias": b.tolist(), "dead": np.zeros(k.shape, bool).tolist()}
+            for k, b in zip(params[::2], params[1::2], strict=True)]
 
 
 def preset_configs() -> dict[str, dict[str, Any]]:
@@ -199,12 +222,13 @@ class PlaygroundWidget(anywidget.AnyWidget):
 
     Traits synced with the front end:
 
-    * ``config``: the data set and network (keys of :data:`DEFAULT_CONFIG`); setting it resets the
-      widget to the initial weights of ``init_seed`` (a change of learning rate, batch size or
-      regularization rate alone keeps the current weights, as in the playground);
+    * ``config``: the data set and network (keys of :data:`DEFAULT_CONFIG`); a change of any key of
+      :data:`RESET_KEYS` resets the widget to the initial weights of its seeds, as the playground resets on
+      every control but the learning rate (a learning-rate change alone keeps the current weights);
     * ``presets``: the preset menu, ``[{"name": ..., "config": ...}]`` (a list: the order is kept, which
       a dict's is not once the state is saved as JSON with sorted keys);
-    * ``weights``: the current parameters, ``[{"kernel": [n_in][n_out], "bias": [n_out]}]`` per layer;
+    * ``weights``: the current parameters, ``[{"kernel": [n_in][n_out], "bias": [n_out], "dead": [n_in][n_out]}]``
+      per layer (``dead``: links cut by L1 regularization, which never train again);
     * ``losses``: ``{"train": [...], "test": [...]}``, the loss after every epoch since the last reset;
     * ``epoch`` and ``speed`` (epochs per animation frame while playing);
     * ``points``: own data ``[[x, y, label], ...]`` drawn on the output panel or imported from CSV (empty:
@@ -286,6 +310,19 @@ class PlaygroundWidget(anywidget.AnyWidget):
         so ``build_model(...).set_weights(widget.params())`` works). Empty until the front end has run."""
         return [np.asarray(layer[key], dtype=np.float64) for layer in self.weights for key in ("kernel", "bias")]
 
+    def dead(self) -> list[np.ndarray]:
+        """Per layer, which links L1 regularization has cut (``[n_in, n_out]`` booleans; none where the
+        weights carry no ``dead``)."""
+        return [np.asarray(layer.get("dead", np.zeros_like(layer["kernel"], dtype=bool)), dtype=bool) for layer in self.weights]
+
+    def keras_code(self) -> str:
+        """Python code that rebuilds the current network in Keras with its weights and defines
+        ``predict(points)``: the text of the widget's "Export as Keras code". Before the front end has sent
+        weights, the network's initial weights (from its seeds) are used."""
+        from .export import keras_code
+
+        return keras_code(self.config, self.weights or initial_weights(self.config))
+
     def to_dict(self) -> dict[str, Any]:
         """The exported state: format tag, config, epoch and weights (what the widget's Export writes)."""
         state = {"format": EXPORT_FORMAT, "version": 1, "config": dict(self.config), "epoch": self.epoch,
@@ -357,6 +394,8 @@ def playground_widget(preset: str | None = None, **config: Any) -> PlaygroundWid
 __all__ = [
     "DEFAULT_CONFIG",
     "PlaygroundWidget",
+    "RESET_KEYS",
+    "initial_weights",
     "layer_sizes",
     "data_split",
     "load_export",

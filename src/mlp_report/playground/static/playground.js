@@ -8,7 +8,14 @@ export const REGULARIZATIONS = ["none", "L1", "L2"];
 export const LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 export const REG_RATES = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 const DOMAIN = 6, PI = Math.PI;
+export const PROBLEMS = ["classification", "regression"];
 export const isRegression = (name) => name.startsWith("reg-");
+/** The problem type of a data set: "regression" for reg-plane and reg-gauss, else "classification". */
+export const problemOf = (name) => (isRegression(name) ? "regression" : "classification");
+/** Config keys whose change resets the network to its initial weights, as playground.ts resets on every
+ * control but the learning rate; a new data or init seed also resets (the seeds define the initial state). */
+export const RESET_KEYS = ["dataset", "noise", "ratio", "batch_size", "activation", "regularization", "reg_rate",
+  "features", "hidden", "data_seed", "init_seed"];
 
 /** Mulberry32: a seeded generator of numbers in [0, 1) (state kept as an unsigned 32-bit integer). */
 export function mulberry32(seed) {
@@ -141,17 +148,23 @@ const ACT = {
   linear: [(x) => x, () => 1],
 };
 
-/** Layers [{kernel: [nIn][nOut], bias: [nOut]}] for sizes [inputs, ...hidden, 1]: weights random() - 0.5
- * drawn in the playground's order (layer by layer, each node's incoming links in turn), biases 0.1. */
+/** Layers [{kernel: [nIn][nOut], bias: [nOut], dead: [nIn][nOut]}] for sizes [inputs, ...hidden, 1]: weights
+ * random() - 0.5 drawn in the playground's order (layer by layer, each node's incoming links in turn), biases
+ * 0.1, no dead link (dead[i][j]: the link from input i to neuron j was cut by L1, see applyGradients). */
 export function initNetwork(sizes, seed) {
   const rng = typeof seed === "function" ? seed : mulberry32(seed), layers = [];
   for (let l = 1; l < sizes.length; l++) {
     const kernel = Array.from({ length: sizes[l - 1] }, () => new Array(sizes[l]).fill(0));
     for (let j = 0; j < sizes[l]; j++) for (let i = 0; i < sizes[l - 1]; i++) kernel[i][j] = rng() - 0.5;
-    layers.push({ kernel, bias: new Array(sizes[l]).fill(0.1) });
+    layers.push({ kernel, bias: new Array(sizes[l]).fill(0.1), dead: noDead(kernel) });
   }
   return layers;
 }
+
+const noDead = (kernel) => kernel.map((r) => r.map(() => false));
+/** Deep copies of layers with a dead matrix each (all false where it is missing). */
+export const copyLayers = (layers) => layers.map((L) => ({ kernel: L.kernel.map((r) => r.slice()), bias: L.bias.slice(),
+  dead: L.dead ? L.dead.map((r) => r.map(Boolean)) : noDead(L.kernel) }));
 
 /** Forward pass of one input: the outputs of every layer (input included); totals kept for backprop. */
 export function forward(layers, input, activation, outActivation) {
@@ -168,6 +181,7 @@ export function forward(layers, input, activation, outActivation) {
   });
   return { outs, totals };
 }
+/** nn.ts: a linear output neuron for regression, tanh for classification. */
 export const outputActivation = (dataset) => (isRegression(dataset) ? "linear" : "tanh");
 export const predict = (layers, input, cfg) =>
   forward(layers, input, cfg.activation, outputActivation(cfg.dataset)).outs[layers.length][0];
@@ -201,18 +215,23 @@ export function backward(layers, acc, input, label, cfg) {
   acc.n++;
 }
 
-/** nn.ts updateWeights: w -= lr / n * (sum of dE/dw + reg_rate * der(w)) with der the L1 (w < 0 ? -1 : 1)
- * or L2 (w) derivative, weights only; b -= lr / n * (sum of dE/db). n is the number of accumulated points. */
+/** nn.ts updateWeights as the playground does it today, n being the number of accumulated points: each bias
+ * b -= lr * (sum of dE/db) / n; each live weight first w1 = w - lr / n * (sum of dE/dw), then separately
+ * w2 = w1 - lr * reg_rate * der(w), der taken at the weight before the step (L1: w < 0 ? -1 : 1; L2: w; none: 0).
+ * An L1 weight with w1 * w2 < 0 (crossed zero) is set to 0 and its link marked dead; dead links never change. */
 export function applyGradients(layers, acc, cfg) {
   if (acc.n === 0) return;
   const lr = cfg.learning_rate, rr = cfg.reg_rate, reg = cfg.regularization, n = acc.n;
   layers.forEach((L, l) => {
-    const A = acc.layers[l];
+    const A = acc.layers[l], dead = L.dead || (L.dead = noDead(L.kernel));
     L.bias.forEach((b, j) => { L.bias[j] = b - lr * A.bias[j] / n; A.bias[j] = 0; });
     L.kernel.forEach((row, i) => row.forEach((w, j) => {
-      const der = reg === "L1" ? (w < 0 ? -1 : 1) : reg === "L2" ? w : 0;
-      row[j] = w - (lr / n) * (A.kernel[i][j] + rr * der);
+      const g = A.kernel[i][j];
       A.kernel[i][j] = 0;
+      if (dead[i][j]) return;
+      const der = reg === "L1" ? (w < 0 ? -1 : 1) : reg === "L2" ? w : 0;
+      const w1 = w - (lr / n) * g, w2 = w1 - (lr * rr) * der;
+      if (reg === "L1" && w1 * w2 < 0) { row[j] = 0; dead[i][j] = true; } else row[j] = w2;
     }));
   });
   acc.n = 0;
@@ -253,24 +272,77 @@ export function checkConfig(c) {
 }
 /** Layer sizes [inputs, ...hidden, 1] of a config. */
 export const sizesOf = (c) => [c.features.length, ...c.hidden, 1];
-/** The error message if weights do not fit the layer sizes, else null. */
+/** The error message if weights do not fit the layer sizes, else null (dead, optional, is [nIn][nOut] booleans). */
 export function checkWeights(w, sizes) {
+  const fits = (m, l, ok) => Array.isArray(m) && m.length === sizes[l] && m.every((r) => Array.isArray(r) && r.length === sizes[l + 1] && r.every(ok));
   const ok = Array.isArray(w) && w.length === sizes.length - 1 && w.every((L, l) =>
-    L && Array.isArray(L.kernel) && L.kernel.length === sizes[l] && L.kernel.every((r) => Array.isArray(r) && r.length === sizes[l + 1] && r.every(Number.isFinite)) &&
-    Array.isArray(L.bias) && L.bias.length === sizes[l + 1] && L.bias.every(Number.isFinite));
-  return ok ? null : `weights do not fit the network ${sizes.join("-")} (expected [{kernel: [nIn][nOut], bias: [nOut]}] per layer)`;
+    L && fits(L.kernel, l, Number.isFinite) && Array.isArray(L.bias) && L.bias.length === sizes[l + 1] && L.bias.every(Number.isFinite) &&
+    (L.dead === undefined || fits(L.dead, l, (d) => typeof d === "boolean")));
+  return ok ? null : `weights do not fit the network ${sizes.join("-")} (expected [{kernel: [nIn][nOut], bias: [nOut], dead?: [nIn][nOut]}] per layer)`;
+}
+
+const PY_FEATURES = { "x1": "x1", "x2": "x2", "x1^2": "x1 ** 2", "x2^2": "x2 ** 2", "x1*x2": "x1 * x2",
+  "sin(x1)": "np.sin(x1)", "sin(x2)": "np.sin(x2)" };
+/** Python code (a string) that rebuilds the network of config with the given weights in Keras: the features as
+ * input columns, the layers with their activations, the weights as literals and a predict(points) helper. The
+ * Python side writes the same text (mlp_report.playground.export.keras_code); numbers are String(v). */
+export function kerasCode(config, weights) {
+  const c = { ...DEFAULT_CONFIG, ...config }, sizes = sizesOf(c), out = outputActivation(c.dataset);
+  const err = checkWeights(weights, sizes);
+  if (err) throw new Error(err);
+  const num = (v) => String(v), row = (r) => `[${r.map(num).join(", ")}]`;
+  const nDead = weights.reduce((s, L) => s + (L.dead ? L.dead.flat().filter(Boolean).length : 0), 0);
+  const shape = c.hidden.length ? `hidden layers ${c.hidden.join("-")} (${c.activation})` : "no hidden layer";
+  const lines = [
+    `"""A TensorFlow Playground network exported by mlp-report, rebuilt in Keras with its weights.`,
+    "",
+    `Data set ${c.dataset} (${problemOf(c.dataset)}); inputs ${c.features.join(", ")}; ${shape}; output ${out}.`,
+    ...(nDead ? [`${nDead} link${nDead > 1 ? "s" : ""} cut by L1 regularization (weight 0).`] : []),
+    `"""`,
+    "import keras",
+    "import numpy as np",
+    "",
+    `FEATURES = [${c.features.map((f) => JSON.stringify(f)).join(", ")}]`,
+    "",
+    "",
+    "def features(points):",
+    `    """The network's input columns for points [[x1, x2], ...]."""`,
+    `    x1, x2 = np.asarray(points, dtype="float64").reshape(-1, 2).T`,
+    `    return np.stack([${c.features.map((f) => PY_FEATURES[f]).join(", ")}], axis=1)`,
+    "",
+    "",
+    "model = keras.Sequential([",
+    `    keras.Input(shape=(${sizes[0]},), dtype="float64"),`,
+    ...sizes.slice(1).map((n, l) => {
+      const last = l === sizes.length - 2;
+      return `    keras.layers.Dense(${n}, activation="${last ? out : c.activation}", dtype="float64", name="${last ? "output" : `hidden_${l + 1}`}"),`;
+    }),
+    "])",
+    "model.set_weights([np.array(w, dtype=\"float64\") for w in [",
+    ...weights.flatMap((L, l) => [
+      `    # ${l === weights.length - 1 ? "output" : `hidden_${l + 1}`}: kernel [${sizes[l]}][${sizes[l + 1]}] (row i: the links from input i), bias [${sizes[l + 1]}]`,
+      "    [", ...L.kernel.map((r) => `        ${row(r)},`), "    ],",
+      `    ${row(L.bias)},`,
+    ]),
+    "]])",
+    "",
+    "",
+    "def predict(points):",
+    `    """The network's output for points [[x1, x2], ...]${out === "tanh" ? " (its sign is the class)" : ""}."""`,
+    "    return np.asarray(model(features(points)))[:, 0]",
+  ];
+  return lines.join("\n") + "\n";
 }
 
 // ------------------------------------------------------------------------------------------------------
 // The simulation: data, network, training state (no DOM)
 // ------------------------------------------------------------------------------------------------------
-const STRUCTURAL = ["dataset", "noise", "ratio", "activation", "features", "hidden", "data_seed", "init_seed", "regularization"];
 export class Simulation {
   constructor(cfg) { this.setConfig(cfg, true); }
   setConfig(cfg, force) {
     const old = this.cfg;
     this.cfg = { ...DEFAULT_CONFIG, ...cfg };
-    if (force || STRUCTURAL.some((k) => JSON.stringify(old[k]) !== JSON.stringify(this.cfg[k]))) this.reset();
+    if (force || RESET_KEYS.some((k) => JSON.stringify(old[k]) !== JSON.stringify(this.cfg[k]))) this.reset();
   }
   // init_seed null: the weights continue the data's stream (mlp_report.playground.seeded_run), else own stream
   reset() {
@@ -281,7 +353,7 @@ export class Simulation {
     this.setWeights(initNetwork(sizesOf(c), c.init_seed === null ? rng : c.init_seed), 0);
   }
   setWeights(layers, epoch) {
-    this.layers = JSON.parse(JSON.stringify(layers));
+    this.layers = copyLayers(layers);
     this.acc = newAccumulator(this.layers);
     this.epoch = epoch || 0;
     this.history = { train: [], test: [] };
@@ -492,7 +564,7 @@ function render({ model, el }) {
 
   const setConfig = (patch) => { model.set("config", { ...sim.cfg, ...patch }); model.save_changes(); };
   const sync = () => { // epoch and losses first: another view of this model reads them when the weights change
-    sent = sim.layers.map((L) => ({ kernel: L.kernel.map((r) => r.slice()), bias: L.bias.slice() }));
+    sent = copyLayers(sim.layers);
     model.set("epoch", sim.epoch);
     model.set("losses", { train: sim.history.train.slice(), test: sim.history.test.slice() });
     model.set("weights", sent);
@@ -860,9 +932,9 @@ function render({ model, el }) {
       img.setAttribute("href", scratchCanvas.toDataURL());
     }
     for (const { el, l, i, j } of linkEls) {
-      const w = sim.layers[l].kernel[i][j] ?? 0; // an L1 link that crossed zero is exactly 0 (dead), as in nn.ts
+      const w = sim.layers[l].kernel[i][j] ?? 0, dead = !!sim.layers[l].dead?.[i]?.[j]; // cut by L1, as in nn.ts
       el.setAttribute("data-weight", String(w));
-      el.classList.toggle("dead", w === 0 && c.regularization === "L1");
+      el.classList.toggle("dead", dead);
       el.style.stroke = rgb(w); el.style.strokeWidth = linkWidth(w);
     }
     for (const { el, l, j } of biasEls) { const b = sim.layers[l].bias[j]; el.setAttribute("data-bias", String(b)); el.style.fill = rgb(b); }
