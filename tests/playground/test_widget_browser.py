@@ -161,6 +161,14 @@ def test_editing_a_weight_changes_the_output_and_the_loss(widget_page, serve, op
     page.press(".pg .hovercard input.edit", "Enter")
     assert export(page)["weights"][-1]["bias"] == [0.75]
     assert page.locator(".pg svg.network rect.bias").last.get_attribute("data-bias") == "0.75"
+    # with L1, a weight of exactly 0 is a dead link, drawn dashed
+    page.select_option(".pg select.regularization", "L1")
+    link = page.locator(".pg svg.network path.link").first
+    assert "dead" not in link.get_attribute("class")
+    page.locator(".pg svg.network path.link-hover").first.dispatch_event("click", {"clientX": 300, "clientY": 200})
+    page.fill(".pg .hovercard input.edit", "0")
+    page.press(".pg .hovercard input.edit", "Enter")
+    assert link.get_attribute("data-weight") == "0" and "dead" in link.get_attribute("class")
     check_clean(probe)
 
 
@@ -294,7 +302,8 @@ def test_drawn_and_csv_points_train(widget_page, serve, open_page) -> None:
 
 
 def test_a_new_view_shows_the_trained_state_and_views_stay_in_step(widget_page, serve, open_page) -> None:
-    widget = playground_widget("xor", speed=20)
+    widget = playground_widget("xor")
+    widget.speed = 20
     trained = [{"kernel": (np.asarray(layer["kernel"]) * 0 + 0.25).tolist(), "bias": [0.5] * len(layer["bias"])}
                for layer in _init_weights(widget)]
     widget.weights = trained

@@ -420,8 +420,8 @@ html[data-theme=dark] .pg,body[data-jp-theme-light=false] .pg{--pg-fg:#ddd;--pg-
 .pg svg.overlay{position:absolute;left:0;top:0}.pg svg.overlay circle{stroke:#fff;stroke-width:1}.pg svg.overlay circle.test{stroke:var(--pg-test)}
 .pg svg.overlay .axis line,.pg svg.overlay .axis path{stroke:var(--pg-muted);fill:none}.pg svg.overlay text{font-size:9px;fill:var(--pg-muted)}
 .pg.drawing canvas.heatmap,.pg.drawing svg.overlay{cursor:crosshair}
-.pg .legend{display:flex;align-items:center;gap:4px;font-size:10px;color:var(--pg-muted);margin:2px 0}
-.pg .legend i{display:inline-block;width:120px;height:8px;background:linear-gradient(90deg,#f59322,#e8eaeb,#0877bd)}
+.pg .legend{width:${HEAT_PX}px;font-size:10px;color:var(--pg-muted);margin:4px 0}.pg .legend .ticks{display:flex;justify-content:space-between}
+.pg .legend i{display:block;height:8px;background:linear-gradient(90deg,#f59322,#e8eaeb,#0877bd)}
 .pg .checks label{display:flex;gap:4px;align-items:center;margin:2px 0;color:var(--pg-fg)}
 .pg .pg-io{margin-top:8px;border-top:1px solid var(--pg-border);padding-top:6px;display:flex;flex-wrap:wrap;gap:5px;align-items:center}
 .pg textarea{width:100%;height:64px;font:11px/1.3 monospace;color:var(--pg-fg);background:var(--pg-panel);border:1px solid var(--pg-border)}
@@ -788,7 +788,7 @@ function render({ model, el }) {
     chart = h("canvas", { class: "loss-chart", width: 2 * HEAT_PX, height: 88 });
     return h("div", { class: "col-out" }, h("h4", {}, "Output"), lossBox, chart,
       h("div", { class: "heat" }, heat, overlay),
-      h("div", { class: "legend" }, "−1", h("i"), "1", h("span", { class: "note" }, " 0 grey")),
+      h("div", { class: "legend", title: "Colours show data, neuron and weight values" }, h("i"), h("div", { class: "ticks" }, h("span", {}, "−1"), h("span", {}, "0"), h("span", {}, "1"))),
       h("div", { class: "checks" },
         check("show-test", "Show test data", showTest, (v) => { showTest = v; drawPoints(); }),
         check("discretize", "Discretize output", discretize, (v) => { discretize = v; draw(); })),
