@@ -503,14 +503,20 @@ export function hashToConfig(hash) {
   }
   return { ...DEFAULT_CONFIG, ...c };
 }
-// Only a static page (the book: the widget state is embedded in it) shares its state in the URL hash,
-// and only its first widget does, so several widgets on one page never fight over the hash.
-const hashOwner = (model) => {
-  if (typeof document === "undefined" || !document.querySelector("script[type='application/vnd.jupyter.widget-state+json']")) return false;
-  const g = globalThis;
-  if (!g.__mlpPlaygroundHashOwner) g.__mlpPlaygroundHashOwner = model;
-  return g.__mlpPlaygroundHashOwner === model;
-};
+// Only a static page (the book: the widget state is embedded in it) shares its state in the URL hash, and
+// only its first playground in document order does, so several widgets on one page never fight over it.
+// Views render in no fixed order, so the choice waits until every embedded view is on the page (or 3 s).
+const VIEW_SCRIPT = "script[type='application/vnd.jupyter.widget-view+json']";
+function whenPlaced(root, done) {
+  if (typeof document === "undefined" || !document.querySelector("script[type='application/vnd.jupyter.widget-state+json']")) { done(false); return; }
+  const t0 = Date.now(), check = () => {
+    const hosts = [...document.querySelectorAll(VIEW_SCRIPT)].map((s) => s.previousElementSibling);
+    const placed = root.isConnected && hosts.every((e) => e && e.childElementCount > 0);
+    if (placed || Date.now() - t0 > 3000) done(root.isConnected && document.querySelector(".pg") === root);
+    else setTimeout(check, 30);
+  };
+  check();
+}
 
 /** The values of every neuron on the DENSITY x DENSITY grid over [-6, 6]^2 (row 0 at y = 6):
  * maps[l][j] for layer l (1 = first hidden, last = output), and the inputs' feature maps as maps[0]. */
@@ -556,7 +562,7 @@ function render({ model, el }) {
   let points = (model.get("points") || []).map((p) => p.slice());
   let running = false, frame = null, lastSync = 0, sent = null, message = "", ioText = "", selected = null, editing = false;
   let showTest = false, discretize = false, drawClass = 0; // drawClass 0: not drawing, else the label of drawn points
-  const owner = hashOwner(model);
+  let owner = false; // this view shares its config in the URL hash (see whenPlaced)
   const root = h("div", { class: "pg" }), style = h("style", {}, CSS);
   el.append(style, root);
   const custom = () => points.length > 0;
@@ -958,14 +964,17 @@ function render({ model, el }) {
   }
 
   // a new view of a trained widget shows its weights, epoch and losses; a fresh one starts from the seeds
-  const fromHash = owner && hashToConfig(location.hash);
   if (custom()) usePoints(sim, points, false);
   const adopted = adoptModelState();
   build();
-  if (fromHash && JSON.stringify(fromHash) !== JSON.stringify(sim.cfg)) {
+  if (adopted !== true) sync();
+  whenPlaced(root, (first) => { // a shared link (#dataset=...&hidden=...) sets the first playground's config
+    owner = first; root.dataset.hash = first ? "owner" : "no";
+    const fromHash = first && hashToConfig(location.hash);
+    if (!fromHash || JSON.stringify(fromHash) === JSON.stringify(sim.cfg)) return;
     const errs = checkConfig(fromHash);
     if (errs.length) { message = "URL: " + errs.join("; "); draw(); } else { model.set("weights", []); model.set("config", fromHash); model.save_changes(); }
-  } else if (adopted !== true) sync();
+  });
   return () => {
     running = false;
     if (frame) cancelAnimationFrame(frame);
