@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 from mlp_report import playground as pg
+from mlp_report.playground.export import keras_code
 from mlp_report.playground.widget import network_losses, playground_widget, preset_configs
 
 pytestmark = [pytest.mark.browser]
@@ -123,6 +124,10 @@ def test_every_preset_trains_and_the_diagram_carries_its_weights(presets_page: P
         # the Python port computes the loss the page shows from the same weights
         _, test = network_losses(config, state["weights"])
         assert read(page)["loss"] == pytest.approx(test, rel=1e-12, abs=1e-15)
+
+        # Export as Keras code writes the code of these weights (the Python port writes the same text)
+        page.click(".pg button.keras")
+        assert page.input_value(".pg textarea.json") == keras_code(config, state["weights"])
 
         # hovering a link shows the card with that link's value
         link = page.locator(".pg svg.network path.link-hover").nth(len(state["weights"][0]["kernel"]) - 1)

@@ -912,7 +912,6 @@ function render({ model, el }) {
         if (f) f.text().then((t) => { show(t); root.querySelector("button.import-csv").click(); });
       } }),
       h("button", { class: "keras", title: "Python code that rebuilds this network with its weights in Keras", onclick: () => {
-        if (typeof kerasCode !== "function") { fail("Keras export is not available in this build"); return; }
         show(kerasCode(sim.cfg, sim.layers));
         if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(io.value).catch(() => {});
       } }, "Export as Keras code"),
