@@ -505,17 +505,18 @@ export function hashToConfig(hash) {
 }
 // Only a static page (the book: the widget state is embedded in it) shares its state in the URL hash, and
 // only its first playground in document order does, so several widgets on one page never fight over it.
-// Views render in no fixed order, so the choice waits until every embedded view is on the page (or 3 s).
+// Views render in no fixed order, so the page's view scripts are looked up in the widget manager.
 const VIEW_SCRIPT = "script[type='application/vnd.jupyter.widget-view+json']";
-function whenPlaced(root, done) {
-  if (typeof document === "undefined" || !document.querySelector("script[type='application/vnd.jupyter.widget-state+json']")) { done(false); return; }
-  const t0 = Date.now(), check = () => {
-    const hosts = [...document.querySelectorAll(VIEW_SCRIPT)].map((s) => s.previousElementSibling);
-    const placed = root.isConnected && hosts.every((e) => e && e.childElementCount > 0);
-    if (placed || Date.now() - t0 > 3000) done(root.isConnected && document.querySelector(".pg") === root);
-    else setTimeout(check, 30);
-  };
-  check();
+async function firstOnPage(model) {
+  if (typeof document === "undefined" || !document.querySelector("script[type='application/vnd.jupyter.widget-state+json']")) return false;
+  const manager = model.widget_manager;
+  if (!manager || typeof manager.get_model !== "function") return false;
+  for (const script of document.querySelectorAll(VIEW_SCRIPT)) {
+    let other;
+    try { other = await manager.get_model(JSON.parse(script.textContent).model_id); } catch (err) { continue; }
+    if (other && other.get("config") !== undefined && other.get("presets") !== undefined) return other.get("config") === model.get("config"); // the first playground
+  }
+  return false;
 }
 
 /** The values of every neuron on the DENSITY x DENSITY grid over [-6, 6]^2 (row 0 at y = 6):
@@ -562,7 +563,7 @@ function render({ model, el }) {
   let points = (model.get("points") || []).map((p) => p.slice());
   let running = false, frame = null, lastSync = 0, sent = null, message = "", ioText = "", selected = null, editing = false;
   let showTest = false, discretize = false, drawClass = 0; // drawClass 0: not drawing, else the label of drawn points
-  let owner = false; // this view shares its config in the URL hash (see whenPlaced)
+  let owner = false; // this view shares its config in the URL hash (see firstOnPage)
   const root = h("div", { class: "pg" }), style = h("style", {}, CSS);
   el.append(style, root);
   const custom = () => points.length > 0;
@@ -967,7 +968,7 @@ function render({ model, el }) {
   const adopted = adoptModelState();
   build();
   if (adopted !== true) sync();
-  whenPlaced(root, (first) => { // a shared link (#dataset=...&hidden=...) sets the first playground's config
+  firstOnPage(model).catch(() => false).then((first) => { // a shared link (#dataset=...&hidden=...) sets the first playground's config
     owner = first; root.dataset.hash = first ? "owner" : "no";
     const fromHash = first && hashToConfig(location.hash);
     if (!fromHash || JSON.stringify(fromHash) === JSON.stringify(sim.cfg)) return;
