@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 from mlp_report import playground as pg
+from mlp_report.playground.export import keras_code
 from mlp_report.playground.widget import network_losses, playground_widget, preset_configs
 
 pytestmark = [pytest.mark.browser]
@@ -52,6 +53,8 @@ def check_clean(probe) -> None:
 def widget_ready(probe):
     page = probe.page
     page.wait_for_selector(".pg .test-loss", timeout=RENDER_TIMEOUT)
+    # every view has decided whether it owns the URL hash (and applied it)
+    page.wait_for_function("() => [...document.querySelectorAll('.pg')].every((e) => e.dataset.hash)", timeout=RENDER_TIMEOUT)
     page.locator(".pg").first.scroll_into_view_if_needed()
     assert page.locator(".pg canvas.heatmap").count() >= 1 and page.locator(".pg canvas.loss-chart").count() >= 1
     assert page.locator(".pg svg.network g.feature").count() >= len(pg.FEATURES)
@@ -122,6 +125,10 @@ def test_every_preset_trains_and_the_diagram_carries_its_weights(presets_page: P
         _, test = network_losses(config, state["weights"])
         assert read(page)["loss"] == pytest.approx(test, rel=1e-12, abs=1e-15)
 
+        # Export as Keras code writes the code of these weights (the Python port writes the same text)
+        page.click(".pg button.keras")
+        assert page.input_value(".pg textarea.json") == keras_code(config, state["weights"])
+
         # hovering a link shows the card with that link's value
         link = page.locator(".pg svg.network path.link-hover").nth(len(state["weights"][0]["kernel"]) - 1)
         link.dispatch_event("mouseenter", {"clientX": 300, "clientY": 300})
@@ -161,14 +168,17 @@ def test_editing_a_weight_changes_the_output_and_the_loss(widget_page, serve, op
     page.press(".pg .hovercard input.edit", "Enter")
     assert export(page)["weights"][-1]["bias"] == [0.75]
     assert page.locator(".pg svg.network rect.bias").last.get_attribute("data-bias") == "0.75"
-    # with L1, a weight of exactly 0 is a dead link, drawn dashed
+    # L1 with a large rate cuts links (weight 0, dead flag): they are drawn dead, the others are not
     page.select_option(".pg select.regularization", "L1")
-    link = page.locator(".pg svg.network path.link").first
-    assert "dead" not in link.get_attribute("class")
-    page.locator(".pg svg.network path.link-hover").first.dispatch_event("click", {"clientX": 300, "clientY": 200})
-    page.fill(".pg .hovercard input.edit", "0")
-    page.press(".pg .hovercard input.edit", "Enter")
-    assert link.get_attribute("data-weight") == "0" and "dead" in link.get_attribute("class")
+    page.select_option(".pg select.reg_rate", "0.3")
+    for _ in range(5):
+        page.click(".pg button.step")
+    state = export(page)
+    dead = {(k, i, j) for k, layer in enumerate(state["weights"]) for i, row in enumerate(layer["dead"]) for j, d in enumerate(row) if d}
+    assert dead, "L1 at rate 0.3 cut no link"
+    links = page.eval_on_selector_all(".pg svg.network path.link", "ps => ps.map(p => [+p.dataset.layer, +p.dataset.from, +p.dataset.to, p.classList.contains('dead'), +p.dataset.weight])")
+    assert {(k, i, j) for k, i, j, is_dead, _ in links if is_dead} == dead
+    assert all(w == 0 for k, i, j, is_dead, w in links if is_dead)
     check_clean(probe)
 
 
@@ -190,7 +200,7 @@ def test_feature_nodes_switch_inputs_and_output_panel_toggles(widget_page, serve
     assert discrete != pixels
     colours = {tuple(discrete[k:k + 3]) for k in range(0, len(discrete), 4)}
     tf_colours = ((245, 147, 34), (8, 119, 189))  # alpha 160 rounds the read-back by a unit or two
-    assert 1 <= len(colours) <= 2 and all(min(max(abs(a - b) for a, b in zip(c, t)) for t in tf_colours) <= 2 for c in colours)
+    assert 1 <= len(colours) <= 2 and all(min(max(abs(a - b) for a, b in zip(c, t, strict=True)) for t in tf_colours) <= 2 for c in colours)
     assert len({tuple(pixels[k:k + 3]) for k in range(0, len(pixels), 4)}) > 2
     n_links = len(page.evaluate(LINKS))
     page.click('.pg svg.network g.feature[data-feature="x1^2"]')  # on -> off: one input fewer

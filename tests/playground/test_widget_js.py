@@ -356,3 +356,32 @@ def test_the_compacted_esm_behaves_like_the_source(tmp_path: Path) -> None:
             " out = [Object.keys(pg).sort(), s.layers, s.history, pg.kerasCode(s.cfg, s.layers)];")
     cfg = preset_configs()["circle"]
     assert run_js(body, compact, cfg=cfg) == run_js(body, cfg=cfg)
+
+
+def test_own_points_split_and_losses_match_python() -> None:
+    """Drawn or imported points: the JS split (data seed's stream) and losses are the Python port's."""
+    from mlp_report.playground.widget import data_split, network_losses
+
+    rng = np.random.default_rng(1)
+    points = np.c_[rng.uniform(-6, 6, (41, 2)), rng.choice([-1.0, 1.0], 41)].tolist()
+    config = {**preset_configs()["xor"], "data_seed": 7, "ratio": 0.6}
+    js = run_js("""const sim = new pg.Simulation(input.config); pg.usePoints(sim, input.points, false);
+      out = { train: sim.train, test: sim.test, lossTrain: sim.lossTrain, lossTest: sim.lossTest, weights: sim.layers };""",
+                config=config, points=points)
+    split = data_split(config, points)
+    assert js["train"] == np.c_[split.x_train, split.y_train].tolist() and js["test"] == np.c_[split.x_test, split.y_test].tolist()
+    train, test = network_losses(config, js["weights"], points)
+    assert js["lossTrain"] == pytest.approx(train, rel=1e-12) and js["lossTest"] == pytest.approx(test, rel=1e-12)
+
+
+def test_url_hash_and_csv_helpers() -> None:
+    configs = [*preset_configs().values(), {**DEFAULT_CONFIG, "init_seed": 99, "hidden": [], "features": ["sin(x2)"], "noise": 15}]
+    js = run_js("out = input.configs.map((c) => pg.hashToConfig('#' + pg.configToHash(c)));", configs=configs)
+    assert js == configs
+    assert run_js("out = pg.hashToConfig('#section-title');") is None
+    csv = run_js("out = pg.parseCsv('x,y,label\\n1, 2, 1\\n\\n-1;0.5;-1\\n', false);")
+    assert csv == [[1, 2, 1], [-1, 0.5, -1]]
+    errors = run_js("""out = [['1,2\\n3,4,1', false], ['1,2,0.5\\n3,4,1', false], ['1,2,3\\n0,0,1', true], ['1,2,1', false]].map(([t, r]) => {
+      try { pg.parseCsv(t, r); return null; } catch (e) { return e.message; } });""")
+    assert errors[0].startswith("CSV line 1") and "label 0.5 is invalid: expected 1 or -1" in errors[1]
+    assert "label 3 is invalid: expected a number from -1 to 1" in errors[2] and "at least 2 points" in errors[3]

@@ -161,7 +161,10 @@ def validate_points(points: Any) -> list[list[float]]:
     in [-1, 1]; an empty list means the generated data set."""
     if isinstance(points, (str, bytes, Mapping)) or not isinstance(points, Sequence):
         raise invalid("points", _short(points), "expected a list of [x, y, label]")
-    array = np.asarray(points, dtype=np.float64) if len(points) else np.zeros((0, 3))
+    try:
+        array = np.asarray(points, dtype=np.float64) if len(points) else np.zeros((0, 3))
+    except (TypeError, ValueError):
+        array = np.zeros((0, 0))
     if array.ndim != 2 or array.shape[1] != 3 or not np.isfinite(array).all() or (np.abs(array[:, 2]) > 1).any():
         raise invalid("points", _short(points), "expected a list of [x, y, label] with finite numbers and labels from -1 to 1")
     if len(array) == 1:

@@ -383,9 +383,9 @@ export const CLASSIFICATION_SETS = DATASETS.filter((d) => !isRegression(d));
 export const REGRESSION_SETS = DATASETS.filter(isRegression);
 const FEATURE_LABEL = { "x1": "X₁", "x2": "X₂", "x1^2": "X₁²", "x2^2": "X₂²", "x1*x2": "X₁X₂", "sin(x1)": "sin(X₁)", "sin(x2)": "sin(X₂)" };
 const DENSITY = 100, REDUCE = 4, NODE = 30, BIAS = 6, ROW = 50, TOP = 44, HEAT_PX = 200, AXIS = 22;
-const CSS = `.pg{--pg-fg:#333;--pg-muted:#777;--pg-bg:#fff;--pg-panel:#f7f7f7;--pg-border:#ddd;--pg-accent:#183d4e;--pg-btn:#0877bd;--pg-test:#000;--pg-train:#777;
+const CSS = `.pg{--pg-fg:#333;--pg-muted:#777;--pg-bg:#fff;--pg-panel:#f7f7f7;--pg-border:#ddd;--pg-accent:#183d4e;--pg-btn:#183d4e;--pg-test:#000;--pg-train:#777;
 font:12px/1.35 "Helvetica Neue",Helvetica,Arial,sans-serif;color:var(--pg-fg);background:var(--pg-bg);max-width:100%;box-sizing:border-box;position:relative}
-html[data-theme=dark] .pg,body[data-jp-theme-light=false] .pg{--pg-fg:#ddd;--pg-muted:#9aa;--pg-bg:#1e2226;--pg-panel:#262b30;--pg-border:#444;--pg-accent:#cfe3ee;--pg-btn:#3c9be0;--pg-test:#fff;--pg-train:#999}
+html[data-theme=dark] .pg,body[data-jp-theme-light=false] .pg{--pg-fg:#ddd;--pg-muted:#9aa;--pg-bg:#1e2226;--pg-panel:#262b30;--pg-border:#444;--pg-accent:#cfe3ee;--pg-btn:#3a7d9c;--pg-test:#fff;--pg-train:#999}
 .pg *{box-sizing:border-box}.pg .pg-top{display:flex;flex-wrap:wrap;gap:4px 12px;align-items:flex-end;background:var(--pg-panel);border-bottom:1px solid var(--pg-border);padding:6px 8px;margin-bottom:8px}
 .pg .field{display:flex;flex-direction:column;gap:1px}.pg .field>span,.pg h4{font-size:10px;text-transform:uppercase;letter-spacing:.04em;color:var(--pg-muted);font-weight:500;margin:0}
 .pg h4{font-size:11px;color:var(--pg-fg);font-weight:600;margin:0 0 4px}
@@ -398,16 +398,16 @@ html[data-theme=dark] .pg,body[data-jp-theme-light=false] .pg{--pg-fg:#ddd;--pg-
 .pg .pg-main{display:flex;flex-wrap:wrap;gap:10px;align-items:flex-start}
 .pg .col-data{flex:0 0 108px}.pg .col-net{flex:1 1 320px;min-width:0;position:relative}.pg .col-out{flex:0 0 ${HEAT_PX + AXIS + 4}px}
 .pg .sets{display:grid;grid-template-columns:repeat(2,48px);gap:5px;margin-bottom:6px}
-.pg canvas.dataset{width:48px;height:48px;border:2px solid transparent;border-radius:3px;cursor:pointer;opacity:.55;display:block}
-.pg canvas.dataset:hover{opacity:.85}.pg canvas.dataset.selected{border-color:var(--pg-accent);opacity:1}
+.pg canvas.dataset{width:48px;height:48px;border:2px solid var(--pg-border);border-radius:3px;cursor:pointer;opacity:.35;display:block;background:#fff}
+.pg canvas.dataset:hover{opacity:.85}.pg canvas.dataset.selected{border-color:var(--pg-fg);opacity:1;box-shadow:0 1px 5px rgba(0,0,0,.2)}
 .pg label{display:block;margin:3px 0;font-size:11px;color:var(--pg-muted)}.pg label b{color:var(--pg-fg);font-weight:500}
 .pg input[type=range]{width:100%;margin:0;accent-color:var(--pg-btn)}
 .pg .layers{display:flex;align-items:center;gap:5px;margin-bottom:2px}
 .pg svg.network{display:block;width:100%;height:auto;overflow:visible;user-select:none}
 .pg svg text{fill:var(--pg-fg);font-size:11px}.pg svg .muted{fill:var(--pg-muted);font-size:10px}
-.pg .link{fill:none;stroke-linecap:round}.pg .link.dead{stroke:var(--pg-muted)!important;stroke-dasharray:3 3;opacity:.6}
+.pg .link{fill:none;stroke-dasharray:9 1}.pg .link.dead{stroke:var(--pg-muted)!important;stroke-dasharray:3 3;opacity:.6}
 .pg .link-hover{fill:none;stroke:transparent;stroke-width:9;cursor:pointer;pointer-events:stroke}
-.pg .node rect.frame{fill:none;stroke:var(--pg-border);stroke-width:1}.pg .node:hover rect.frame,.pg .node.selected rect.frame{stroke:var(--pg-fg);stroke-width:1.5}
+.pg .node rect.frame{fill:none;stroke:var(--pg-fg);stroke-width:1.5;rx:2}.pg .node:hover rect.frame{stroke:var(--pg-muted);stroke-width:2.5}.pg g.feature.off rect.frame{stroke:none}
 .pg g.feature{cursor:pointer}.pg g.feature.off image{opacity:.22}.pg g.feature.off text{opacity:.45}
 .pg rect.bias{cursor:pointer;stroke:var(--pg-bg);stroke-width:.5}
 .pg g.pm{cursor:pointer}.pg g.pm circle{fill:var(--pg-panel);stroke:var(--pg-border)}.pg g.pm:hover circle{stroke:var(--pg-btn)}.pg g.pm text{font-size:13px;text-anchor:middle;dominant-baseline:central}
@@ -417,7 +417,7 @@ html[data-theme=dark] .pg,body[data-jp-theme-light=false] .pg{--pg-fg:#ddd;--pg-
 .pg canvas.loss-chart{display:block;width:${HEAT_PX}px;height:44px;margin:3px 0 6px}
 .pg .heat{position:relative;width:${HEAT_PX + AXIS}px;height:${HEAT_PX + AXIS}px}
 .pg canvas.heatmap{position:absolute;left:0;top:0;background:#fff;width:${HEAT_PX}px;height:${HEAT_PX}px}
-.pg svg.overlay{position:absolute;left:0;top:0}.pg svg.overlay circle{stroke:#fff;stroke-width:1}.pg svg.overlay circle.test{stroke:var(--pg-test)}
+.pg svg.overlay{position:absolute;left:0;top:0}.pg svg.overlay circle{stroke:#fff;stroke-width:1;stroke-opacity:.8;fill-opacity:.9}.pg svg.overlay circle.test{stroke:#000;stroke-opacity:.6}
 .pg svg.overlay .axis line,.pg svg.overlay .axis path{stroke:var(--pg-muted);fill:none}.pg svg.overlay text{font-size:9px;fill:var(--pg-muted)}
 .pg.drawing canvas.heatmap,.pg.drawing svg.overlay{cursor:crosshair}
 .pg .legend{width:${HEAT_PX}px;font-size:10px;color:var(--pg-muted);margin:4px 0}.pg .legend .ticks{display:flex;justify-content:space-between}
@@ -503,14 +503,21 @@ export function hashToConfig(hash) {
   }
   return { ...DEFAULT_CONFIG, ...c };
 }
-// Only a static page (the book: the widget state is embedded in it) shares its state in the URL hash,
-// and only its first widget does, so several widgets on one page never fight over the hash.
-const hashOwner = (model) => {
+// Only a static page (the book: the widget state is embedded in it) shares its state in the URL hash, and
+// only its first playground in document order does, so several widgets on one page never fight over it.
+// Views render in no fixed order, so the page's view scripts are looked up in the widget manager.
+const VIEW_SCRIPT = "script[type='application/vnd.jupyter.widget-view+json']";
+async function firstOnPage(model) {
   if (typeof document === "undefined" || !document.querySelector("script[type='application/vnd.jupyter.widget-state+json']")) return false;
-  const g = globalThis;
-  if (!g.__mlpPlaygroundHashOwner) g.__mlpPlaygroundHashOwner = model;
-  return g.__mlpPlaygroundHashOwner === model;
-};
+  const manager = model.widget_manager;
+  if (!manager || typeof manager.get_model !== "function") return false;
+  for (const script of document.querySelectorAll(VIEW_SCRIPT)) {
+    let other;
+    try { other = await manager.get_model(JSON.parse(script.textContent).model_id); } catch (err) { continue; }
+    if (other && other.get("config") !== undefined && other.get("presets") !== undefined) return other.get("config") === model.get("config"); // the first playground
+  }
+  return false;
+}
 
 /** The values of every neuron on the DENSITY x DENSITY grid over [-6, 6]^2 (row 0 at y = 6):
  * maps[l][j] for layer l (1 = first hidden, last = output), and the inputs' feature maps as maps[0]. */
@@ -556,7 +563,7 @@ function render({ model, el }) {
   let points = (model.get("points") || []).map((p) => p.slice());
   let running = false, frame = null, lastSync = 0, sent = null, message = "", ioText = "", selected = null, editing = false;
   let showTest = false, discretize = false, drawClass = 0; // drawClass 0: not drawing, else the label of drawn points
-  const owner = hashOwner(model);
+  let owner = false; // this view shares its config in the URL hash (see firstOnPage)
   const root = h("div", { class: "pg" }), style = h("style", {}, CSS);
   el.append(style, root);
   const custom = () => points.length > 0;
@@ -644,7 +651,7 @@ function render({ model, el }) {
 
   // ---- the network diagram -----------------------------------------------------------------------
   const layout = (c) => {
-    const cols = c.hidden.length, W = 150 + Math.max(2, cols) * 90 + 40;
+    const cols = c.hidden.length, W = 420; // a fixed width, as TF: more layers sit closer, labels keep their size
     const rows = Math.max(FEATURES.length, ...c.hidden, 1), H = TOP + rows * ROW - (ROW - NODE) + 14;
     const xIn = 56, xOut = W - NODE - 4, xs = c.hidden.map((_, i) => xIn + NODE + (xOut - xIn - NODE) * (i + 1) / (cols + 1) - NODE / 2 + (cols ? 0 : 0));
     const y = (i) => TOP + i * ROW;
@@ -906,7 +913,6 @@ function render({ model, el }) {
         if (f) f.text().then((t) => { show(t); root.querySelector("button.import-csv").click(); });
       } }),
       h("button", { class: "keras", title: "Python code that rebuilds this network with its weights in Keras", onclick: () => {
-        if (typeof kerasCode !== "function") { fail("Keras export is not available in this build"); return; }
         show(kerasCode(sim.cfg, sim.layers));
         if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(io.value).catch(() => {});
       } }, "Export as Keras code"),
@@ -958,14 +964,17 @@ function render({ model, el }) {
   }
 
   // a new view of a trained widget shows its weights, epoch and losses; a fresh one starts from the seeds
-  const fromHash = owner && hashToConfig(location.hash);
   if (custom()) usePoints(sim, points, false);
   const adopted = adoptModelState();
   build();
-  if (fromHash && JSON.stringify(fromHash) !== JSON.stringify(sim.cfg)) {
+  if (adopted !== true) sync();
+  firstOnPage(model).catch(() => false).then((first) => { // a shared link (#dataset=...&hidden=...) sets the first playground's config
+    owner = first; root.dataset.hash = first ? "owner" : "no";
+    const fromHash = first && hashToConfig(location.hash);
+    if (!fromHash || JSON.stringify(fromHash) === JSON.stringify(sim.cfg)) return;
     const errs = checkConfig(fromHash);
     if (errs.length) { message = "URL: " + errs.join("; "); draw(); } else { model.set("weights", []); model.set("config", fromHash); model.save_changes(); }
-  } else if (adopted !== true) sync();
+  });
   return () => {
     running = false;
     if (frame) cancelAnimationFrame(frame);
