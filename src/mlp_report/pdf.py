@@ -150,11 +150,12 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|$#])")
 
 
 def html_table_to_markdown(html: str) -> str | None:
-    """A Markdown pipe table with the cells of the HTML table in ``html`` (``None`` if it holds none).
+    """A MyST ``list-table`` with the cells of the HTML table in ``html`` (``None`` if it holds none).
 
     Glued DataFrames are pandas ``Styler`` objects, whose only rich form is HTML, which LaTeX cannot
-    use; their plain-text form would print as a monospaced block. As Markdown, MyST-NB parses them into
-    real tables, which Sphinx typesets with ``tabulary`` at the text width.
+    use; their plain-text form would print as a monospaced block. As MyST Markdown, MyST-NB parses them
+    into real tables. Column widths are proportional to each column's longest cell (or a third of its
+    header), so numbers keep to one line and only the text columns and headers wrap.
     """
     parser = _TableParser()
     parser.feed(html)
@@ -166,12 +167,19 @@ def html_table_to_markdown(html: str) -> str | None:
     header_rows = max(1, min(parser.header_rows, len(rows)))
     # several header rows (e.g. column index names) are joined per column into one header line
     header = [" ".join(cell for cell in column if cell) for column in zip(*rows[:header_rows])]
-
-    def line(cells: list[str]) -> str:
-        return "| " + " | ".join(_MARKDOWN_SPECIAL.sub(r"\\\1", cell) for cell in cells) + " |"
-
     body = rows[header_rows:]
-    return "\n".join([line(header), "|" + "---|" * width, *(line(row) for row in body)]) + "\n"
+    widths = []
+    for i, title in enumerate(header):
+        longest_word = max((len(word) for word in title.split()), default=1)
+        # a header takes at most about three lines
+        widths.append(max([longest_word, len(title) // 3, *(len(row[i]) for row in body)]) + 2)
+    lines = ["```{list-table}", f":header-rows: {1 if body else 0}", f":widths: {' '.join(map(str, widths))}", ""]
+    for row in [header, *body]:
+        for j, cell in enumerate(row):
+            text = _MARKDOWN_SPECIAL.sub(r"\\\1", cell)
+            lines.append((("* -" if j == 0 else "  -") + " " + text).rstrip())
+    lines.append("```")
+    return "\n".join(lines) + "\n"
 
 
 def prepare_notebook(notebook: dict[str, Any]) -> dict[str, int]:
@@ -215,8 +223,8 @@ def print_config(root: Path) -> dict[str, Any]:
     config = yaml.safe_load((root / "_config.yml").read_text())
     config.setdefault("execute", {})["execute_notebooks"] = "off"
     config["exclude_patterns"] = [p for p in config.get("exclude_patterns", []) if not p.endswith(".ipynb")]
-    # the Markdown form of glued tables needs a parser with tables (MyST-NB's default is CommonMark)
-    config.setdefault("sphinx", {}).setdefault("config", {})["nb_render_markdown_format"] = "gfm"
+    # the Markdown form of glued tables is a MyST directive (MyST-NB's default parser is CommonMark)
+    config.setdefault("sphinx", {}).setdefault("config", {})["nb_render_markdown_format"] = "myst"
     return config
 
 
