@@ -21,16 +21,16 @@ from mlp_report.pdf import TEX_NAME
 
 ARTIFACTS = Path("artifacts") / "pdf"
 CAPTION_DIRECTIVE = re.compile(r"^(```+|~~~+)\{(?:glue:figure|figure)\}[^\n]*\n(.*?)^\1\s*$", re.S | re.M)
-INLINE_GLUE = re.compile(r"\{glue(?::text)?\}`([A-Za-z0-9_]+)")
+INLINE_GLUE = re.compile(r"\{glue(?::text|:)?\}`([A-Za-z0-9_]+)")
 NUMBER_LIKE = re.compile(r"^[−\-]?\d[\d,.]*( ?%)?$")
 
 
 def normalise(text: str) -> str:
-    """Text without whitespace, hyphens and quote styles, so that line breaks and hyphenation in the
-    PDF do not matter."""
+    """Text without whitespace, hyphens, quote styles and case, so that line breaks, hyphenation and
+    the upper-case chapter headings of the PDF do not matter."""
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
     text = text.replace("\ufb01", "fi").replace("\ufb02", "fl").replace("−", "-")
-    return re.sub(r"[\s\-\u2010\u2011\u00ad]+", "", text)
+    return re.sub(r"[\s\-\u2010\u2011\u00ad]+", "", text).casefold()
 
 
 def markdown_plain(text: str) -> str:
@@ -68,21 +68,36 @@ def markdown_of(notebook: Path) -> str:
     return "\n\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
 
 
-def test_title_page_and_contents(pdf_text: str, full_stage: Path):
+def chapter_title(notebook: Path) -> str:
+    title = re.search(r"^# (.+)$", markdown_of(notebook), re.M)
+    assert title, f"{notebook} has no title"
+    return markdown_plain(title.group(1))
+
+
+def test_title_page(pdf_text: str, full_stage: Path):
     import yaml
 
     config = yaml.safe_load((full_stage / "_config.yml").read_text())
-    first_page = pdf_text.split("\f")[0]
-    assert normalise(config["title"]) in normalise(first_page)
-    assert "Contents" in pdf_text
+    first_page = normalise(pdf_text.split("\f")[0])
+    assert normalise(config["title"]) in first_page
+    assert normalise(config["author"]) in first_page
+
+
+def test_table_of_contents_lists_every_chapter(pdf_text: str, chapters: list[str], executed_chapter):
+    pages = pdf_text.split("\f")[:5]
+    contents = [page for page in pages if page.lstrip().lower().startswith("contents")]
+    assert contents, "no table of contents in the first pages"
+    for chapter in chapters:
+        title = chapter_title(executed_chapter(chapter))
+        assert normalise(title) in normalise(contents[0]), f"{title!r} not in the table of contents"
 
 
 def test_every_chapter_title(pdf_text: str, chapters: list[str], executed_chapter):
-    text = normalise(pdf_text)
+    pages = pdf_text.split("\f")
     for chapter in chapters:
-        title = re.search(r"^# (.+)$", markdown_of(executed_chapter(chapter)), re.M)
-        assert title, f"{chapter} has no title"
-        assert normalise(markdown_plain(title.group(1))) in text, f"chapter title {title.group(1)!r} not in the PDF"
+        title = normalise(chapter_title(executed_chapter(chapter)))
+        # on a chapter's first page (besides the table of contents and the running heads)
+        assert any(title in normalise(page) and "CHAPTER" in page.upper() for page in pages), title
 
 
 def test_every_figure_caption(pdf_text: str, chapters: list[str], executed_chapter):
@@ -120,7 +135,7 @@ def test_glued_sentences_in_context(pdf_text: str, executed_chapter):
     glued = read_glue(executed_chapter("task0"))
     text = normalise(pdf_text)
     markdown = markdown_of(executed_chapter("task0"))
-    for match in re.finditer(r"([A-Za-z ,]{12,})\{glue(?::text)?\}`([A-Za-z0-9_]+)`", markdown):
+    for match in re.finditer(r"([A-Za-z ,]{12,})\{glue(?::text|:)?\}`([A-Za-z0-9_]+)`", markdown):
         words, key = match.group(1), match.group(2)
         if key in glued and NUMBER_LIKE.match(glued[key].strip()):
             assert normalise(words.split(",")[-1] + glued[key].strip()) in text, (words, key)
@@ -169,5 +184,8 @@ def test_render_pages_for_a_look(book_pdf: Path):
     for old in ARTIFACTS.glob("page-*.png"):
         old.unlink()
     subprocess.run(["pdftoppm", "-png", "-r", "50", str(book_pdf), str(ARTIFACTS / "page")], check=True)
+    info = subprocess.run(["pdfinfo", str(book_pdf)], capture_output=True, text=True, check=True).stdout
     pages = sorted(ARTIFACTS.glob("page-*.png"))
-    assert pages and all(p.stat().st_size > 2000 for p in pages)
+    assert len(pages) == int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+    blank = [p.name for p in pages if p.stat().st_size < 2000]  # an empty A4 page at 50 dpi: about 1 kB
+    assert blank == [], f"blank pages: {blank}"
