@@ -36,6 +36,8 @@ pdf: install  ## the whole book as one PDF from the executed chapters (after mak
 	$(BIN)/python -m mlp_report.pdf
 
 pdf-check: install  ## checks on the PDF (after make pdf): text, captions, glued values, fonts, page images
+	@command -v pdftotext >/dev/null || { $(SUDO) apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends poppler-utils; }
 	$(BIN)/python -m pytest tests/report/test_pdf.py --full-report _build/stage --pdf _build/pdf/mlp-report.pdf
 
 report-check: install  ## checks on the executed full-profile notebooks (after make book)
