@@ -27,7 +27,8 @@ test: install  ## unit tests, quick-profile chapters, book build, browser checks
 	$(BIN)/python -m pytest
 
 # TeX for `make pdf`: Debian's packages, installed where the build's check finds something missing
-TEX_PACKAGES := texlive-xetex texlive-latex-recommended texlive-latex-extra texlive-pictures fonts-freefont-otf latexmk
+TEX_PACKAGES := texlive-xetex texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended \
+  texlive-pictures fonts-freefont-otf latexmk
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 pdf: install  ## the whole book as one PDF from the executed chapters (after make book): _build/pdf/mlp-report.pdf

@@ -45,12 +45,14 @@ TEX_FILES = (
     "pgfplots.sty",  # texlive-pictures (jupyterBook.cls)
     "ucharclasses.sty",  # texlive-xetex (sphinx-jupyterbook-latex's preamble)
     "unicode-math.sty",  # texlive-latex-recommended (idem)
+    "pzdr.tfm",  # texlive-fonts-recommended (hyperref's link font under xelatex)
     "FreeSerif.otf",  # fonts-freefont-otf
 )
 DEBIAN_TEX_PACKAGES = (
     "texlive-xetex",
     "texlive-latex-recommended",
     "texlive-latex-extra",
+    "texlive-fonts-recommended",
     "texlive-pictures",
     "fonts-freefont-otf",
     "latexmk",
@@ -85,16 +87,11 @@ def _kpsewhich(name: str) -> str:
 def missing_tex() -> list[str]:
     """The TeX programs and files the PDF build needs that this machine lacks (empty: ready)."""
     missing = [prog for prog in TEX_PROGRAMS if shutil.which(prog) is None]
-    kpsewhich = shutil.which("kpsewhich")
-    if kpsewhich is None:
-        return missing + ["kpsewhich"] + list(TEX_FILES)
+    fonts = ""
+    if shutil.which("fc-list"):
+        fonts = subprocess.run(["fc-list", "--format", "%{file}\\n"], capture_output=True, text=True).stdout
     for name in TEX_FILES:
-        if name.endswith(".otf"):
-            found = subprocess.run(["fc-list", f":file={name}"], capture_output=True, text=True).stdout.strip()
-            found = found or subprocess.run([kpsewhich, name], capture_output=True, text=True).stdout.strip()
-        else:
-            found = subprocess.run([kpsewhich, name], capture_output=True, text=True).stdout.strip()
-        if not found:
+        if not (_kpsewhich(name) or (name.endswith(".otf") and f"/{name}\n" in fonts)):
             missing.append(name)
     return missing
 
