@@ -163,7 +163,7 @@ def html_table_to_markdown(html: str) -> str | None:
     rows = [row + [""] * (width - len(row)) for row in rows]
     header_rows = max(1, min(parser.header_rows, len(rows)))
     # several header rows (e.g. column index names) are joined per column into one header line
-    header = [" ".join(cell for cell in column if cell) for column in zip(*rows[:header_rows])]
+    header = [" ".join(cell for cell in column if cell) for column in zip(*rows[:header_rows], strict=True)]
     body = rows[header_rows:]
     widths = []
     for i, title in enumerate(header):

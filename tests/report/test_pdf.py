@@ -189,3 +189,24 @@ def test_render_pages_for_a_look(book_pdf: Path):
     assert len(pages) == int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
     blank = [p.name for p in pages if p.stat().st_size < 2000]  # an empty A4 page at 50 dpi: about 1 kB
     assert blank == [], f"blank pages: {blank}"
+
+
+def test_figures_keep_their_aspect(book_pdf: Path):
+    out = subprocess.run(["pdfimages", "-list", str(book_pdf)], capture_output=True, text=True, check=True).stdout
+    rows = [line.split() for line in out.splitlines()[2:] if line.split()[2] == "image"]
+    assert len(rows) >= 10, "fewer than 10 images in the PDF"
+    # columns: page num type width height color comp bpc enc interp object ID x-ppi y-ppi size ratio
+    squeezed = [(row[0], row[12], row[13]) for row in rows if abs(int(row[12]) - int(row[13])) > 1]
+    assert squeezed == [], f"images scaled differently across and down (page, x-ppi, y-ppi): {squeezed}"
+
+
+def test_html_book_links_and_ships_the_pdf(book_pdf: Path):
+    html = book_pdf.parent.parent / "html"
+    if not (html / "index.html").is_file():
+        pytest.skip(f"no HTML book beside {book_pdf}")
+    from mlp_report.pdf import HTML_PDF_PATH
+
+    intro = (html / "intro.html").read_text()
+    assert f'href="{HTML_PDF_PATH}"' in intro
+    assert (html / HTML_PDF_PATH).read_bytes() == book_pdf.read_bytes()
+    assert f'href="../{HTML_PDF_PATH}"' in (html / "chapters" / "task4.html").read_text()  # download menu
