@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from .lock import BuildLockedError, hold_build_lock
 from .paths import project_root
 from .profiles import PROFILE_NAMES
 from .validation import require_choice
@@ -198,6 +199,10 @@ def main(argv: list[str] | None = None) -> int:
         files = vendor_widget_js(root, root / "widget_static")
         print(f"copied {len(files)} files to {root / 'widget_static'}")
         return 0
+    try:
+        hold_build_lock(root)  # one build per checkout: another would re-stage what this one renders
+    except BuildLockedError as exc:
+        parser.exit(1, f"error: {exc}\n")
     stage = root / "_build" / "stage"
     stage_book(root, stage, args.profile, only=args.only)
     if not args.no_build:

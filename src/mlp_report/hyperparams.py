@@ -51,6 +51,29 @@ class Study:
         return [self.config(batch_size=b, learning_rate=lr) for lr in self.learning_rates for b in self.batch_sizes]
 
 
+METRICS = ("final_val_accuracy", "final_val_loss", "macro_f1", "worst_recall")
+
+
+def diverged_mask(runs: pd.DataFrame) -> pd.Series:
+    """Which runs diverged (non-finite training loss): the sweep's ``diverged`` column, else their history."""
+    if "diverged" in runs:
+        return runs["diverged"].fillna(False).astype(bool)
+    if "history" in runs:
+        return runs["history"].map(lambda h: not np.isfinite(h.get("loss", [])).all())
+    return pd.Series(False, index=runs.index)
+
+
+def without_diverged(runs: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose diverged runs have no metrics (``nan``), so that no mean includes them; ``diverged``
+    says which they were."""
+    runs = runs.copy()
+    runs["diverged"] = diverged_mask(runs)
+    for column in METRICS:
+        if column in runs:
+            runs.loc[runs["diverged"], column] = np.nan
+    return runs
+
+
 def add_class_metrics(runs: pd.DataFrame, y_val: np.ndarray) -> pd.DataFrame:
     """Add macro-F1 and the worst per-class recall (and its class) from each run's validation predictions."""
     runs = runs.copy()
@@ -90,17 +113,18 @@ def sweep_rows(runs: pd.DataFrame, parameter: str, study: Study) -> pd.DataFrame
 def summary_table(runs: pd.DataFrame, study: Study) -> pd.DataFrame:
     """One row per (parameter, value) of the three sweeps: mean and std over seeds of every metric."""
     parts = [sweep_rows(runs, p, study) for p in PARAMETERS]
-    long = pd.concat(parts, ignore_index=True)
+    long = without_diverged(pd.concat(parts, ignore_index=True))  # diverged runs count, but are not averaged
     grouped = long.groupby(["parameter", "value"], sort=False)
     table = grouped.agg(
         seeds=("seed", "nunique"),
+        diverged=("diverged", "sum"),
         val_accuracy=("final_val_accuracy", "mean"),
         val_accuracy_std=("final_val_accuracy", "std"),
         val_loss=("final_val_loss", "mean"),
         val_loss_std=("final_val_loss", "std"),
         macro_f1=("macro_f1", "mean"),
         worst_recall=("worst_recall", "mean"),
-        worst_class=("worst_class", lambda s: int(s.mode().iloc[0])),
+        worst_class=("worst_class", lambda s: int(s.mode().iloc[0]) if s.notna().any() else -1),
         seconds=("fit_seconds", "median"),  # robust to the runs that compiled a new shape
         updates=("updates", "first"),
         params=("params", "first"),
@@ -109,16 +133,27 @@ def summary_table(runs: pd.DataFrame, study: Study) -> pd.DataFrame:
 
 
 def display_table(table: pd.DataFrame) -> pd.DataFrame:
-    """The summary formatted for the page (percentages, mean ± std)."""
+    """The summary formatted for the page (percentages, mean ± std); diverged runs are said, not averaged."""
+    diverged = table["diverged"] if "diverged" in table else pd.Series(0, index=table.index)
+
+    def cell(text: str, row: int) -> str:
+        d, n = int(diverged.iloc[row]), int(table["seeds"].iloc[row])
+        if d == 0:
+            return text
+        return f"diverged ({d} of {n} seeds)" if d >= n else f"{text} ({d} of {n} seeds diverged)"
+
+    def metric(texts) -> list[str]:
+        return [cell(t, i) for i, t in enumerate(texts)]
+
     return pd.DataFrame(
         {
             "parameter": table["parameter"].map(LABELS),
             "value": [f"{v:g}" for v in table["value"]],
             "seeds": table["seeds"],
-            "val. accuracy (%)": [f"{100 * m:.2f} ± {100 * s:.2f}" for m, s in zip(table.val_accuracy, table.val_accuracy_std, strict=True)],
-            "val. loss": [f"{m:.3f} ± {s:.3f}" for m, s in zip(table.val_loss, table.val_loss_std, strict=True)],
-            "macro-F1 (%)": [f"{100 * v:.2f}" for v in table.macro_f1],
-            "worst class recall (%)": [f"{100 * v:.1f} (digit {c})" for v, c in zip(table.worst_recall, table.worst_class, strict=True)],
+            "val. accuracy (%)": metric(f"{100 * m:.2f} ± {100 * s:.2f}" for m, s in zip(table.val_accuracy, table.val_accuracy_std, strict=True)),
+            "val. loss": metric(f"{m:.3f} ± {s:.3f}" for m, s in zip(table.val_loss, table.val_loss_std, strict=True)),
+            "macro-F1 (%)": metric(f"{100 * v:.2f}" for v in table.macro_f1),
+            "worst class recall (%)": metric(f"{100 * v:.1f} (digit {c})" for v, c in zip(table.worst_recall, table.worst_class, strict=True)),
             "median time per run (s)": [f"{v:.2f}" for v in table.seconds],
             "updates": [f"{v:,}" for v in table.updates],
             "parameters": [f"{v:,}" for v in table.params],
@@ -128,6 +163,9 @@ def display_table(table: pd.DataFrame) -> pd.DataFrame:
 
 def best_setting(table: pd.DataFrame) -> pd.Series:
     """The rule: highest mean validation accuracy over the one-at-a-time settings; ties go to the faster run."""
+    stable = table[table["diverged"] == 0] if "diverged" in table else table
+    if stable["val_accuracy"].notna().any():  # a setting with a diverged seed is never the best
+        table = stable
     ranked = table.sort_values(["val_accuracy", "seconds"], ascending=[False, True])
     row = ranked.iloc[0].copy()
     setting = dict(DEFAULTS)
@@ -162,6 +200,7 @@ class Trend:
 def trend(table: pd.DataFrame, runs: pd.DataFrame, parameter: str, study: Study, flat_below: float = 0.003) -> Trend:
     """Classify the curve of one parameter from its mean accuracies and seed intervals."""
     rows = table[table.parameter == parameter].sort_values("value")
+    rows = rows[rows["val_accuracy"].notna()]  # values where every seed diverged have no mean
     values, acc = rows["value"].to_numpy(float), rows["val_accuracy"].to_numpy()
     best, worst = int(acc.argmax()), int(acc.argmin())
     spread = float(acc[best] - acc[worst])
@@ -172,10 +211,10 @@ def trend(table: pd.DataFrame, runs: pd.DataFrame, parameter: str, study: Study,
         shape = "peaks inside the range"
     else:
         shape = "rises" if acc[-1] > acc[0] else "falls"
-    per_run = sweep_rows(runs, parameter, study)
+    per_run = without_diverged(sweep_rows(runs, parameter, study))
     separable = intervals_apart(
-        per_run.loc[per_run.value == values[best], "final_val_accuracy"],
-        per_run.loc[per_run.value == values[worst], "final_val_accuracy"],
+        per_run.loc[per_run.value == values[best], "final_val_accuracy"].dropna(),
+        per_run.loc[per_run.value == values[worst], "final_val_accuracy"].dropna(),
     )
     return Trend(values[best], float(acc[best]), values[worst], float(acc[worst]), spread, rho, shape, separable)
 
@@ -195,8 +234,11 @@ def noise_phrase(apart: bool | None, *, apart_text: str, overlap_text: str) -> s
 
 
 def heatmap_table(runs: pd.DataFrame) -> pd.DataFrame:
-    """Mean validation accuracy, learning rates as rows and batch sizes as columns."""
-    return runs.pivot_table(index="learning_rate", columns="batch_size", values="final_val_accuracy", aggfunc="mean")
+    """Mean validation accuracy, learning rates as rows and batch sizes as columns (``nan`` where every
+    seed diverged; diverged runs are never averaged in)."""
+    return without_diverged(runs).pivot_table(
+        index="learning_rate", columns="batch_size", values="final_val_accuracy", aggfunc="mean", dropna=False
+    )
 
 
 def best_lr_per_batch(heat: pd.DataFrame) -> pd.Series:

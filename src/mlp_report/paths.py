@@ -32,6 +32,15 @@ def results_dir(profile: str) -> Path:
     return base / profile
 
 
+def _file_mode() -> int:
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return (0o666 & ~umask) | 0o640  # what open() would give, and at least readable by the group
+
+
+_FILE_MODE = _file_mode()
+
+
 def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
     """Write ``text`` to ``path`` through a temporary file in the same folder and a rename, so a reader
     sees the old file or the whole new one, never a half-written one (also if the process is killed)."""
@@ -39,6 +48,7 @@ def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, _FILE_MODE)  # mkstemp's 0600 would hide shared caches from the group
         with os.fdopen(fd, "w") as fh:
             fh.write(text)
             fh.flush()

@@ -60,11 +60,19 @@ def _value_axis(ax, values: Sequence[float], log: bool) -> None:
 
 def sweep_figure(rows, parameter: str, label: str, *, log: bool):
     """Validation accuracy and loss against one parameter: mean over seeds with a 95 % t-interval band."""
+    from .hyperparams import without_diverged
+
     values = sorted(rows["value"].unique())
     fig, (ax_acc, ax_loss) = plt.subplots(1, 2, figsize=(10, 3.6))
-    plot = rows.assign(acc=100 * rows["final_val_accuracy"], loss=rows["final_val_loss"])
+    rows = without_diverged(rows)  # diverged runs are marked below the curves, never averaged in
+    plot = rows[~rows["diverged"]].assign(acc=lambda r: 100 * r["final_val_accuracy"], loss=lambda r: r["final_val_loss"])
     sns.lineplot(data=plot, x="value", y="acc", marker="o", errorbar=_t_band, ax=ax_acc)
     sns.lineplot(data=plot, x="value", y="loss", marker="o", errorbar=_t_band, color="C3", ax=ax_loss)
+    bad = rows[rows["diverged"]].groupby("value")["seed"].nunique()
+    for ax in (ax_acc, ax_loss) if len(bad) else ():
+        ax.scatter(bad.index, [0.02] * len(bad), transform=ax.get_xaxis_transform(), marker="x", color="black",
+                   zorder=5, label="diverged: " + ", ".join(f"{n} seed{'s' * (n > 1)} at {v:g}" for v, n in bad.items()))
+        ax.legend(loc="best", fontsize=8)
     seeds = rows.groupby("value")["seed"].nunique().min()
     ax_acc.set(xlabel=label, ylabel="validation accuracy (%)", title=f"Accuracy (mean of {seeds} seeds, 95 % CI)")
     ax_loss.set(xlabel=label, ylabel="validation cross-entropy", title="Loss")
@@ -115,6 +123,8 @@ def heatmap_figure(heat):
         yticklabels=[f"{v:g}" for v in heat.index],
         ax=ax,
     )
+    for i, j in zip(*np.where(heat.isna().to_numpy()), strict=True):  # every seed of that cell diverged
+        ax.text(j + 0.5, i + 0.5, "diverged", ha="center", va="center", fontsize=8, color="black")
     ax.set(xlabel="batch size", ylabel="learning rate")
     fig.tight_layout()
     return fig
