@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-book: install  ## execute every chapter (full profile) and build _build/html
+book: install  ## execute the chapters that changed (full profile) and build _build/html
 	$(BIN)/python -m mlp_report.book --profile full
 
 test: install  ## unit tests, quick-profile chapters, book build, browser checks
@@ -39,14 +39,14 @@ pdf: install  ## the whole book as one PDF from the executed chapters (after mak
 pdf-check: install  ## checks on the PDF (after make pdf): text, captions, glued values, fonts, page images
 	@command -v pdftotext >/dev/null || { $(SUDO) apt-get update -q && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends poppler-utils; }
-	$(BIN)/python -m pytest tests/report/test_pdf.py --full-report _build/stage --pdf _build/pdf/mlp-report.pdf
+	$(BIN)/python -m pytest tests/report/test_pdf.py --full-report .cache/book/full --pdf _build/pdf/mlp-report.pdf
 
 report-check: install  ## checks on the executed full-profile notebooks (after make book)
-	$(BIN)/python -m pytest tests/report --full-report _build/stage
+	$(BIN)/python -m pytest tests/report --full-report .cache/book/full
 
-lab: install  ## JupyterLab on the paired text notebooks
-	$(BIN)/python -m pip install -q -e ".[test,lab]"
-	cd chapters && ../$(BIN)/jupyter lab
+lab: install  ## JupyterLab on the paired text notebooks (jupytext.toml pairs chapters/*.md with .ipynb)
+	@$(BIN)/python -c "import jupyterlab, jupyterlab_myst" 2>/dev/null || $(BIN)/python -m pip install -q -e ".[test,lab]"
+	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/chapters $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 benchmark: install  ## fit vs compiled-loop speed (see README, Performance)
 	$(BIN)/python benchmarks/training_speed.py
@@ -54,5 +54,5 @@ benchmark: install  ## fit vs compiled-loop speed (see README, Performance)
 lint: install
 	$(BIN)/ruff check src tests benchmarks
 
-clean:
-	rm -rf _build artifacts widget_static .pytest_cache .ruff_cache
+clean:  ## everything built: the HTML, the executed chapters, the results and the training-run cache
+	rm -rf _build .cache artifacts .pytest_cache .ruff_cache

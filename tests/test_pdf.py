@@ -72,6 +72,9 @@ def test_print_config_turns_execution_off_and_names_the_document():
     assert not any(p.endswith(".ipynb") for p in config["exclude_patterns"])
     assert config["latex"]["latex_documents"]["targetname"] == pdf.TEX_NAME
     assert config["latex"]["latex_documents"]["title"] == config["title"]
+    # the print copy's chapters are executed notebooks: nothing may stage or execute them again
+    assert "mlp_report.sphinx_ext" not in config["sphinx"]["extra_extensions"]
+    assert "mlp_report.pdf" in config["sphinx"]["extra_extensions"]
 
 
 def build_tiny_html(tmp_path: Path, with_pdf: bool) -> Path:

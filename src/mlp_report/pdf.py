@@ -1,9 +1,10 @@
 """The whole book as one PDF, built by Jupyter Book's LaTeX builder from the executed chapters.
 
-``make book`` executes the chapters into ``_build/stage``; this module copies that staged book into
-``_build/pdf/book``, prepares the copy for print (glued tables become real tables, interactive outputs
-are dropped: the chapters give them a static stand-in inside ``{only} latex``), and runs
-``jupyter-book build --builder pdflatex`` on it with execution off, so nothing is trained or executed.
+``make book`` executes the chapters into the stage folder (``.cache/book/full/chapters``); this module
+copies the book's files and those executed notebooks into ``_build/pdf/book``, prepares the copy for
+print (glued tables become real tables, interactive outputs are dropped: the chapters give them a static
+stand-in inside ``{only} latex``), and runs ``jupyter-book build --builder pdflatex`` on it with
+execution off, so nothing is trained or executed.
 
     python -m mlp_report.pdf               # after `make book`: _build/pdf/mlp-report.pdf
     python -m mlp_report.pdf --check-tex   # exit 1 (listing what is missing) without a usable TeX
@@ -214,19 +215,28 @@ def prepare_notebook(notebook: dict[str, Any]) -> dict[str, int]:
 
 
 def print_config(root: Path) -> dict[str, Any]:
-    """The book's ``_config.yml`` for the print copy: execution off, executed ``.ipynb`` chapters."""
+    """The book's ``_config.yml`` for the print copy: execution off, its chapters are the executed
+    ``.ipynb`` files (so without :mod:`mlp_report.sphinx_ext`, which would stage and execute chapters)."""
     import yaml
 
     config = yaml.safe_load((root / "_config.yml").read_text())
     config.setdefault("execute", {})["execute_notebooks"] = "off"
     config["exclude_patterns"] = [p for p in config.get("exclude_patterns", []) if not p.endswith(".ipynb")]
+    sphinx = config.setdefault("sphinx", {})
+    sphinx["extra_extensions"] = [e for e in sphinx.get("extra_extensions", []) if e != "mlp_report.sphinx_ext"]
     # the Markdown form of glued tables is a MyST directive (MyST-NB's default parser is CommonMark)
     config.setdefault("sphinx", {}).setdefault("config", {})["nb_render_markdown_format"] = "myst"
     return config
 
 
+# the book's own files, copied into the print copy beside the executed chapters
+BOOK_FILES = ("_toc.yml", "intro.md", "references.bib", "logo.svg")
+BOOK_DIRS = ("_static",)
+
+
 def prepare_print_book(root: Path, stage: Path, dest: Path) -> dict[str, int]:
-    """Copy the staged (executed) book in ``stage`` to ``dest`` and prepare every chapter for print."""
+    """Copy the book's files from ``root`` and its executed chapters from ``stage`` (``stage/chapters/*.ipynb``)
+    to ``dest``, and prepare every chapter for print; returns what :func:`prepare_notebook` changed."""
     import yaml
 
     from .book import toc_chapters
@@ -240,11 +250,13 @@ def prepare_print_book(root: Path, stage: Path, dest: Path) -> dict[str, int]:
         )
     if dest.exists():
         shutil.rmtree(dest)
-    shutil.copytree(stage, dest, ignore=shutil.ignore_patterns("_build", ".ipynb_checkpoints", "jupyter_execute"))
-    # the book's own files, in case they changed since `make book` (the chapters stay as executed)
-    for name in ("_toc.yml", "intro.md"):
+    dest.mkdir(parents=True)
+    for name in BOOK_FILES:
         if (root / name).is_file():
             shutil.copy2(root / name, dest / name)
+    for name in BOOK_DIRS:
+        if (root / name).is_dir():
+            shutil.copytree(root / name, dest / name)
     config = print_config(root)
     if not _kpsewhich("bbm.sty"):
         (dest / "bbm.sty").write_text(BBM_STY)
@@ -253,11 +265,12 @@ def prepare_print_book(root: Path, stage: Path, dest: Path) -> dict[str, int]:
     (dest / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False))
     totals = {"tables": 0, "interactive_cells": 0}
     for chapter in chapters:
-        path = dest / f"{chapter}.ipynb"
-        notebook = json.loads(path.read_text())
+        notebook = json.loads((stage / f"{chapter}.ipynb").read_text())
         for key, value in prepare_notebook(notebook).items():
             totals[key] += value
-        path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False))
+        target = dest / f"{chapter}.ipynb"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(notebook, indent=1, ensure_ascii=False))
     return totals
 
 
@@ -344,9 +357,10 @@ def setup(app) -> dict[str, Any]:
 
         def run(self) -> list[nodes.Node]:
             path = pdf_path()
+            # re-read when the PDF appears or changes (a missing dependency keeps the page outdated)
+            self.env.note_dependency(str(path))
             if self.env.app.builder.format != "html" or not path.is_file():
                 return []
-            self.env.note_dependency(str(path))
             uri = posixpath.relpath(HTML_PDF_PATH, posixpath.dirname(self.env.docname) or ".")
             pages = _pages(path)
             size = f"{path.stat().st_size / 1e6:.1f} MB"
@@ -379,7 +393,17 @@ def setup(app) -> dict[str, Any]:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(pdf_path(), target)
 
+    def outdated(app, env, added, changed, removed) -> list[str]:
+        # every page's download menu depends on the PDF: re-render all pages when it appears or changes
+        path = pdf_path()
+        state = path.stat().st_mtime if path.is_file() else None
+        if getattr(env, "mlp_report_pdf", None) == state:
+            return []
+        env.mlp_report_pdf = state
+        return sorted(env.found_docs)
+
     app.add_directive("book-pdf", BookPdf)
+    app.connect("env-get-outdated", outdated)
     app.connect("html-page-context", download_entry, priority=600)  # after the theme's buttons (501)
     app.connect("build-finished", copy_pdf)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
@@ -387,7 +411,7 @@ def setup(app) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--stage", type=Path, help="the executed book (default: _build/stage)")
+    parser.add_argument("--stage", type=Path, help="the executed chapters (default: .cache/book/full)")
     parser.add_argument("--output", type=Path, help="output folder (default: _build/pdf)")
     parser.add_argument("--check-tex", action="store_true", help="only check that TeX is ready; exit 1 if not")
     parser.add_argument("--no-html", action="store_true", help="do not rebuild the HTML book to link the PDF")
@@ -399,10 +423,10 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         return 0
     from .book import build_html
-    from .paths import project_root
+    from .paths import project_root, stage_dir
 
     root = project_root()
-    stage = args.stage or root / "_build" / "stage"
+    stage = args.stage or stage_dir(root, "full")
     try:
         pdf = build_pdf(root, stage, args.output or root / "_build" / "pdf")
     except (FileNotFoundError, RuntimeError) as exc:
@@ -410,7 +434,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(f"\nThe PDF is ready: {pdf}")
     if not args.no_html and (root / "_build" / "html" / "index.html").is_file():
-        # rebuild the HTML from the same staged chapters so that it links (and ships) the new PDF
+        # build the HTML again (incrementally, from the same executed chapters): it links and ships the PDF
         start = time.perf_counter()
         html = build_html(stage, root)
         print(f"HTML rebuilt with the PDF link in {time.perf_counter() - start:.0f} s: {html / HTML_PDF_PATH}")

@@ -11,6 +11,7 @@ last partial batch included. The partial batch has a static size, so it is trace
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import os
 import time
@@ -259,6 +260,7 @@ def train(
     shuffle: bool = True,
     eval_schedule: str = "every",
     keep_model: bool = True,
+    cache: bool = False,
 ) -> TrainResult:
     """Train ``model`` (built by :func:`mlp_report.models.build_mlp`) like ``model.fit`` but compiled.
 
@@ -269,6 +271,9 @@ def train(
     ``shuffle=False`` keeps the data order, as in ``fit(shuffle=False)``. ``eval_schedule`` says after
     which epochs the eval sets are evaluated (see :func:`eval_epochs`; ``history["eval_epochs"]`` lists
     them): evaluating 10,000 images after each of hundreds of short epochs can cost more than training.
+    ``cache=True`` keeps the run on disk (``MLP_REPORT_CACHE``), keyed by the architecture, the initial
+    weights, the data and every argument: a second identical call loads the trained weights, history and
+    predictions instead of training (sweeps cache their runs themselves).
     """
     batch_size = require_int("batch_size", batch_size, minimum=1)
     epochs = require_int("epochs", epochs, minimum=1)
@@ -286,6 +291,30 @@ def train(
     x = np.asarray(x, np.float32)
     y = np.asarray(y)
     arch, variables = _architecture(model)
+    key = None
+    if cache:
+        from .paths import digest, load_arrays
+
+        sets = [(k, np.asarray(v[0], np.float32), np.asarray(v[1])) for k, v in sorted(eval_sets.items())]
+        key = digest(
+            ENGINE_VERSION, repr(arch), _learning_rate(model), *[v.numpy() for v in variables], x, y,
+            [batch_size, epochs, seed, class_weight, list(predict), shuffle, eval_schedule],
+            *[part for item in sets for part in item],
+        )
+        hit = load_arrays("train", key)
+        if hit is not None:
+            for i, variable in enumerate(variables):
+                variable.assign(hit[f"w{i}"])
+            return TrainResult(
+                history=json.loads(str(hit["history"])),
+                fit_seconds=float(hit["fit_seconds"]),
+                params=int(model.count_params()),
+                updates=int(hit["updates"]),
+                predictions={k: hit[f"pred_{k}"] for k in predict},
+                confidences={k: hit[f"conf_{k}"] for k in predict},
+                model=model if keep_model else None,
+                traces=int(hit["traces"]),
+            )
     lr = tf.constant(_learning_rate(model), tf.float32)
     epoch_fn, eval_fn = _epoch_function(arch, len(x), batch_size), _eval_function(arch)
     x_t, y_t = _as_tensor(x, np.float32), _as_tensor(y, np.int32)
@@ -329,7 +358,7 @@ def train(
             stacklevel=2,
         )
 
-    return TrainResult(
+    result = TrainResult(
         history=history,
         fit_seconds=fit_seconds,
         params=int(model.count_params()),
@@ -340,3 +369,13 @@ def train(
         traces=epoch_fn.experimental_get_tracing_count(),
         diverged_epoch=diverged_epoch,
     )
+    if key is not None:
+        from .paths import store_arrays
+
+        store_arrays("train", key, {
+            "history": json.dumps(result.history), "fit_seconds": result.fit_seconds, "updates": result.updates,
+            "traces": result.traces, **{f"w{i}": v.numpy() for i, v in enumerate(variables)},
+            **{f"pred_{k}": v for k, v in result.predictions.items()},
+            **{f"conf_{k}": v for k, v in result.confidences.items()},
+        })
+    return result

@@ -1,4 +1,4 @@
-"""Checks on the executed full-profile book: run with ``pytest tests/report --full-report _build/stage``."""
+"""Checks on the executed full-profile book: run with ``pytest tests/report --full-report .cache/book/full``."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Checks on the book's PDF, as a reader meets it: ``make pdf``, then ``make pdf-check``.
 
-The expected texts come from the executed chapters (``--full-report _build/stage``): every chapter
+The expected texts come from the executed chapters (``--full-report .cache/book/full``): every chapter
 title, every figure caption and a sample of the glued numbers from each chapter must be in the PDF's
 text (``pdftotext``); every font is embedded (``pdffonts``); no word sticks out of the page; the pages are
 rendered to PNG under ``artifacts/pdf/`` (``pdftoppm``) for a look.
@@ -17,6 +17,7 @@ import pytest
 
 from mlp_report.book import toc_chapters
 from mlp_report.notebook import read_glue, read_notebook
+from mlp_report.paths import project_root
 from mlp_report.pdf import TEX_NAME
 
 ARTIFACTS = Path("artifacts") / "pdf"
@@ -60,7 +61,7 @@ def pdf_text(book_pdf: Path) -> str:
 
 @pytest.fixture(scope="session")
 def chapters(full_stage: Path) -> list[str]:
-    return [Path(c).name for c in toc_chapters(full_stage)]
+    return [Path(c).name for c in toc_chapters(project_root())]
 
 
 def markdown_of(notebook: Path) -> str:
@@ -74,10 +75,10 @@ def chapter_title(notebook: Path) -> str:
     return markdown_plain(title.group(1))
 
 
-def test_title_page(pdf_text: str, full_stage: Path):
+def test_title_page(pdf_text: str):
     import yaml
 
-    config = yaml.safe_load((full_stage / "_config.yml").read_text())
+    config = yaml.safe_load((project_root() / "_config.yml").read_text())
     first_page = normalise(pdf_text.split("\f")[0])
     assert normalise(config["title"]) in first_page
     assert normalise(config["author"]) in first_page
