@@ -220,6 +220,6 @@ def test_widget_trait_set_from_python_reaches_the_control(lab, lab_page) -> None
     _set_cell(page, 1, "w.speed = 100")
     page.keyboard.press("Shift+Enter")
     page.wait_for_function(
-        "() => [...document.querySelectorAll('.pg select.speed')].every(s => s.value === '100')", timeout=30_000
+        "() => [...document.querySelectorAll('.pg select.speed')].every(s => s.value === '100')", timeout=15_000
     )
     assert errors == []
