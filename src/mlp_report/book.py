@@ -32,6 +32,7 @@ from typing import Any
 
 import yaml
 
+from .lock import BuildLockedError, hold_build_lock
 from .paths import atomic_write_text, project_root, results_dir, stage_dir
 from .profiles import PROFILE_NAMES
 from .validation import require_choice
@@ -363,6 +364,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-build", action="store_true", help="execute the chapters, skip the HTML build")
     args = parser.parse_args(argv)
     root = project_root()
+    try:
+        hold_build_lock(root)  # one build per checkout: another would re-stage what this one renders
+    except BuildLockedError as exc:
+        parser.exit(1, f"error: {exc}\n")
     stage = stage_dir(root, args.profile)
     try:
         stage_book(root, stage, args.profile, only=args.only, force=args.force)

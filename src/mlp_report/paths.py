@@ -41,6 +41,15 @@ def results_dir(profile: str) -> Path:
     return base / profile
 
 
+def _file_mode() -> int:
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return (0o666 & ~umask) | 0o640  # what open() would give, and at least readable by the group
+
+
+_FILE_MODE = _file_mode()
+
+
 def stage_dir(root: Path, profile: str) -> Path:
     """The executed chapters of one profile (``MLP_REPORT_STAGE``, default ``.cache/book/<profile>``)."""
     if os.environ.get("MLP_REPORT_STAGE"):
@@ -55,6 +64,7 @@ def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, _FILE_MODE)  # mkstemp's 0600 would hide shared caches from the group
         with os.fdopen(fd, "w") as fh:
             fh.write(text)
             fh.flush()
@@ -64,6 +74,17 @@ def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def write_json(path: str | os.PathLike, payload: Any) -> Path:
+    """Write ``payload`` as indented JSON through :func:`atomic_write_text` (NumPy scalars become numbers)."""
+    return atomic_write_text(path, json.dumps(payload, indent=2, default=_plain))
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "item"):  # NumPy scalars
+        return value.item()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
 def digest(*parts: Any) -> str:

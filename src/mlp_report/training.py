@@ -15,6 +15,7 @@ import json
 import logging
 import os
 import time
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -24,7 +25,7 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from .validation import ConfigError, require_choice, require_int  # noqa: E402
+from .validation import ConfigError, DivergedWarning, require_choice, require_float, require_int  # noqa: E402
 
 
 class _NotPerModelRetracing(logging.Filter):
@@ -50,10 +51,23 @@ class TrainResult:
     confidences: dict[str, np.ndarray] = field(default_factory=dict)  # set -> probability of that class
     model: keras.Model | None = None
     traces: int = 0  # how often the epoch function was traced (1: no per-epoch recompiles)
+    diverged_epoch: int | None = None  # first epoch (1-based) whose training loss was not finite
+
+    @property
+    def diverged(self) -> bool:
+        """Whether the training loss became ``nan`` or infinite (the weights are then meaningless)."""
+        return self.diverged_epoch is not None
 
     def final(self, key: str) -> float:
         """The last epoch's value of ``history[key]``."""
         return self.history[key][-1]
+
+
+def _require_finite(name: str, array: np.ndarray) -> None:
+    values = np.asarray(array)
+    if values.dtype.kind == "f" and not np.isfinite(values).all():
+        bad = int((~np.isfinite(values)).sum())
+        raise ConfigError(f"{name} is invalid: it holds {bad} nan or infinite values, expected finite numbers.")
 
 
 EVAL_SCHEDULES = ("every", "log", "final")
@@ -83,9 +97,7 @@ def _sample_weights(y: np.ndarray, class_weight: Mapping[int, float] | None) -> 
         return np.ones(len(y), np.float32)
     table = np.ones(int(max(int(y.max()), *map(int, class_weight))) + 1, np.float32)
     for cls, weight in class_weight.items():
-        if not weight > 0:
-            raise ConfigError(f"class_weight[{cls!r}]={weight!r} is invalid: expected a number > 0.")
-        table[int(cls)] = weight
+        table[int(cls)] = require_float(f"class_weight[{cls!r}]", weight, positive=True)
     return table[y]
 
 
@@ -192,9 +204,11 @@ def _epoch_function(arch: _Arch, n: int, batch_size: int):
             weights, batch_loss, batch_hits = step(weights, x, y, w, i * batch_size, batch_size, lr, step_seed)
             return i + 1, weights, loss_sum + batch_loss, hits + batch_hits
 
-        _, weights, loss_sum, hits = tf.while_loop(
-            lambda i, *_: i < n_full, body, (tf.constant(0), list(weights), tf.constant(0.0), tf.constant(0.0))
-        )
+        loss_sum, hits = tf.constant(0.0), tf.constant(0.0)
+        if n_full:  # a batch larger than the data: no full batch, only the partial one (as fit does)
+            _, weights, loss_sum, hits = tf.while_loop(
+                lambda i, *_: i < n_full, body, (tf.constant(0), list(weights), loss_sum, hits)
+            )
         if rest:  # static size: traced once with the epoch, never per epoch
             weights, batch_loss, batch_hits = step(
                 weights, x, y, w, n_full * batch_size, rest, lr, seed + tf.stack([0, n_full])
@@ -266,6 +280,9 @@ def train(
     seed = require_int("seed", seed, minimum=0)
     if len(x) != len(y) or len(x) == 0:
         raise ConfigError(f"x and y must be non-empty and equally long, got {len(x)} and {len(y)}.")
+    _require_finite("x", x)
+    for name, (ex, _) in (eval_sets or {}).items():
+        _require_finite(f"eval_sets[{name!r}] x", ex)
     eval_sets = dict(eval_sets or {})
     for name in predict:
         if name not in eval_sets:
@@ -313,6 +330,7 @@ def train(
         history[f"{name}_loss"], history[f"{name}_accuracy"] = [], []
     outputs: dict[str, tuple] = {}
 
+    diverged_epoch = None
     start = time.perf_counter()
     for epoch in range(epochs):
         order = rng.permutation(len(x)) if shuffle else np.arange(len(x))
@@ -320,6 +338,8 @@ def train(
         weights, loss, acc = epoch_fn(weights, x_t, y_t, w_t, tf.constant(order.astype(np.int32)), lr, dropout_seed)
         history["loss"].append(float(loss))
         history["accuracy"].append(float(acc))
+        if diverged_epoch is None and not np.isfinite(history["loss"][-1]):
+            diverged_epoch = epoch + 1
         if epoch + 1 not in scheduled:
             continue
         for name, (ex, ey) in evals.items():
@@ -330,6 +350,13 @@ def train(
     for variable, value in zip(variables, weights, strict=True):
         variable.assign(value)
     n_full, rest = divmod(len(x), batch_size)
+    if diverged_epoch is not None:
+        warnings.warn(
+            f"training diverged: the loss is {history['loss'][diverged_epoch - 1]} from epoch {diverged_epoch} "
+            f"(learning rate {float(lr):g}, batch size {batch_size}); its results are not meaningful",
+            DivergedWarning,
+            stacklevel=2,
+        )
 
     result = TrainResult(
         history=history,
@@ -340,6 +367,7 @@ def train(
         confidences={k: outputs[k][3].numpy() for k in predict},
         model=model if keep_model else None,
         traces=epoch_fn.experimental_get_tracing_count(),
+        diverged_epoch=diverged_epoch,
     )
     if key is not None:
         from .paths import store_arrays
