@@ -9,7 +9,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 STAMP := $(VENV)/.installed
 
-.PHONY: install book test lab clean benchmark report-check lint
+.PHONY: install book test lab clean benchmark report-check lint pdf pdf-check
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,24 +20,40 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-book: install  ## execute every chapter (full profile) and build _build/html
+book: install  ## execute the chapters that changed (full profile) and build _build/html
 	$(BIN)/python -m mlp_report.book --profile full
 
 test: install  ## unit tests, quick-profile chapters, book build, browser checks
 	$(BIN)/python -m pytest
 
-report-check: install  ## checks on the executed full-profile notebooks (after make book)
-	$(BIN)/python -m pytest tests/report --full-report _build/stage
+# TeX for `make pdf`: Debian's packages, installed where the build's check finds something missing
+TEX_PACKAGES := texlive-xetex texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended \
+  texlive-pictures fonts-freefont-otf latexmk
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-lab: install  ## JupyterLab on the paired text notebooks
-	$(BIN)/python -m pip install -q -e ".[test,lab]"
-	cd chapters && ../$(BIN)/jupyter lab
+pdf: install  ## the whole book as one PDF from the executed chapters (after make book): _build/pdf/mlp-report.pdf
+	@$(BIN)/python -m mlp_report.pdf --check-tex || { $(SUDO) apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $(TEX_PACKAGES); }
+	$(BIN)/python -m mlp_report.pdf
+
+pdf-check: install  ## checks on the PDF (after make pdf): text, captions, glued values, fonts, page images
+	@command -v pdftotext >/dev/null || { $(SUDO) apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends poppler-utils; }
+	$(BIN)/python -m pytest tests/report/test_pdf.py --full-report .cache/book/full --pdf _build/pdf/mlp-report.pdf
+
+report-check: install  ## checks on the executed full-profile notebooks (after make book)
+	$(BIN)/python -m pytest tests/report --full-report .cache/book/full
+
+lab: install  ## JupyterLab on the paired text notebooks (jupytext.toml pairs chapters/*.md with .ipynb)
+	@$(BIN)/python -c "import jupyterlab, jupyterlab_myst" 2>/dev/null || $(BIN)/python -m pip install -q -e ".[test,lab]"
+	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/chapters $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 benchmark: install  ## fit vs compiled-loop speed (see README, Performance)
 	$(BIN)/python benchmarks/training_speed.py
 
-lint: install
-	$(BIN)/ruff check src tests benchmarks
+lint: install  ## ruff on the package, tests, tools and the chapters' code cells
+	$(BIN)/ruff check src tests benchmarks tools
+	$(BIN)/python tools/chapter_code.py lint
 
-clean:
-	rm -rf _build artifacts widget_static .pytest_cache .ruff_cache
+clean:  ## everything built: the HTML, the executed chapters, the results and the training-run cache
+	rm -rf _build .cache artifacts .pytest_cache .ruff_cache

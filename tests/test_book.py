@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
+
+from mlp_report.book import ChapterError, package_dependencies, stage_book
+
+ROOT = Path(__file__).resolve().parents[1]
 
 CHAPTER_PAGES = [f"chapters/task{i}.html" for i in range(5)]
 
@@ -51,3 +59,134 @@ def test_pages_in_headless_chromium(quick_book, serve, open_page, page):
     assert probe.external_requests == []
     if os.environ.get("MLP_REPORT_SCREENSHOTS"):
         probe.page.screenshot(path=f"artifacts/{page.replace('/', '_')}.png", full_page=True)
+
+
+# ---- jupyter-book build as typed, incremental staging ---------------------------------------------------
+
+JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
+
+
+def test_plain_build_with_empty_mnist_dir_fails_fast_with_the_loaders_message(tmp_path):
+    """`jupyter-book build .` (as a user types it) stops non-zero at the first chapter, with its own error."""
+    empty = tmp_path / "mnist"
+    empty.mkdir()
+    env = {**os.environ, "MNIST_DIR": str(empty), "MLP_REPORT_STAGE": str(tmp_path / "stage"),
+           "MLP_REPORT_CACHE": str(tmp_path / "cache"), "MLP_REPORT_RESULTS": str(tmp_path / "results")}
+    env.pop("MLP_REPORT_ROOT", None)
+    done = subprocess.run([str(JUPYTER_BOOK), "build", ".", "--path-output", str(tmp_path / "out")],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    output = done.stdout + done.stderr
+    assert done.returncode != 0
+    assert "task0.md failed to execute" in output and "MnistDataError" in output
+    assert f"MNIST file {empty.resolve()}" in output or str(empty) in output  # the loader says where it looked
+    assert "executed chapters/task1" not in output  # stopped at the first failing chapter
+    assert not (tmp_path / "out" / "_build" / "html" / "chapters" / "task0.html").exists()
+
+
+def _write_chapter(path: Path, code: str, prose: str = "Some prose.") -> None:
+    path.write_text(
+        "---\njupytext:\n  text_representation:\n    extension: .md\n    format_name: myst\n"
+        "kernelspec:\n  display_name: Python 3 (ipykernel)\n  language: python\n  name: python3\n---\n\n"
+        f"# {path.stem}\n\n{prose}\n\n```{{code-cell}} ipython3\n:tags: [parameters]\n\nprofile = \"full\"\n```\n\n"
+        f"```{{code-cell}} ipython3\n{code}\n```\n"
+    )
+
+
+@pytest.fixture
+def tiny_book(tmp_path, monkeypatch):
+    """A two-chapter book: `first` writes a result file, `second` reads it."""
+    root = tmp_path / "book"
+    (root / "chapters").mkdir(parents=True)
+    (root / "_toc.yml").write_text("format: jb-book\nroot: intro\nchapters:\n- file: chapters/first\n- file: chapters/second\n")
+    (root / "intro.md").write_text("# Intro\n")
+    writer = ("import json\nfrom mlp_report.paths import results_dir\nfrom mlp_report.notebook import write_json\n"
+              "write_json(results_dir(profile) / 'first.json', {'value': VALUE})")
+    reader = "from mlp_report.paths import results_dir\nprint((results_dir(profile) / 'first.json').read_text())"
+    monkeypatch.setenv("MLP_REPORT_RESULTS", str(tmp_path / "results"))
+    _write_chapter(root / "chapters" / "first.md", writer.replace("VALUE", "1"))
+    _write_chapter(root / "chapters" / "second.md", reader)
+    return root, writer, reader
+
+
+def _executed(root: Path, stage: Path) -> list[str]:
+    return [p.stem for p in stage_book(root, stage, "quick", log=lambda _m: None)]
+
+
+def test_stage_executes_only_what_changed(tiny_book, tmp_path):
+    root, writer, reader = tiny_book
+    stage = tmp_path / "stage"
+    assert _executed(root, stage) == ["first", "second"]
+    assert _executed(root, stage) == []  # nothing changed
+    _write_chapter(root / "chapters" / "second.md", reader, prose="Edited prose.")
+    assert _executed(root, stage) == ["second"]  # prose of one chapter: that chapter only
+    _write_chapter(root / "chapters" / "first.md", writer.replace("VALUE", "1"), prose="Edited too.")
+    assert _executed(root, stage) == ["first"]  # same result file content: the reader stays valid
+    _write_chapter(root / "chapters" / "first.md", writer.replace("VALUE", "2"))
+    assert _executed(root, stage) == ["first", "second"]  # a changed hand-over re-executes its reader
+    (tmp_path / "results" / "quick" / "first.json").unlink()
+    assert _executed(root, stage) == ["first"]  # a lost result file is produced again (same content)
+    assert (tmp_path / "results" / "quick" / "first.json").is_file()
+    manifest = json.loads((stage / "chapters" / "second.json").read_text())
+    assert list(manifest["depends"]["inputs"]) == [str(tmp_path / "results" / "quick" / "first.json")]
+    assert "paths.py" in manifest["depends"]["package"] and "training.py" not in manifest["depends"]["package"]
+
+
+def test_package_dependencies_follow_imports():
+    deps = package_dependencies("from mlp_report import playground as pg\n")
+    assert "playground/network.py" in deps and "playground/static/playground.js" in deps
+    assert "sweeps.py" not in deps and "hyperparams.py" not in deps
+    deps = package_dependencies("from mlp_report.sweeps import run_sweep\n")
+    assert {"sweeps.py", "training.py", "paths.py", "__init__.py"} <= set(deps) and "playground/network.py" not in deps
+
+
+def test_a_failing_chapter_names_itself_and_leaves_no_executed_copy(tiny_book, tmp_path):
+    root, _, _ = tiny_book
+    _write_chapter(root / "chapters" / "second.md", "raise ValueError('profile must be sunny')")
+    stage = tmp_path / "stage"
+    with pytest.raises(ChapterError, match=r"second.md failed to execute .*ValueError: profile must be sunny"):
+        stage_book(root, stage, "quick", log=lambda _m: None)
+    assert (stage / "chapters" / "first.ipynb").is_file() and not (stage / "chapters" / "second.ipynb").exists()
+
+
+# ---- the plain build's Task 4 page in headless Chromium ------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def built_html(request) -> Path:
+    """A built book's HTML: MLP_REPORT_BOOK_HTML (CI: the plain `jupyter-book build .` after `make book`),
+    else the quick book (built by `jupyter-book build` with the extension, the same path)."""
+    given = os.environ.get("MLP_REPORT_BOOK_HTML")
+    return Path(given) if given else request.getfixturevalue("quick_book") / "_build" / "html"
+
+
+@pytest.mark.browser
+def test_built_task4_page_loads_every_script_and_the_widget_trains(built_html, serve, open_page):
+    page_file = built_html / "chapters" / "task4.html"
+    text = page_file.read_text()
+    scripts = re.findall(r'<script[^>]+src="([^"]+)"', text)
+    local = [s.split("?")[0] for s in scripts if "://" not in s]
+    assert any(s.endswith("widgets/require.js") for s in local)
+    missing = [s for s in local if not (page_file.parent / s).resolve().is_file()]
+    assert missing == [], f"the page names scripts that are not in the build: {missing}"
+
+    base = serve(built_html)
+    responses: list[tuple[str, int]] = []
+    probe = open_page(f"{base}/chapters/task4.html")
+    page = probe.page
+    page.on("response", lambda r: responses.append((r.url, r.status)))
+    page.reload(wait_until="load")
+    page.wait_for_load_state("networkidle")
+    bad = [(u, s) for u, s in responses if s >= 400]
+    assert bad == [], f"requests that failed: {bad}"
+    page.wait_for_selector(".pg .test-loss", timeout=30_000)
+    page.locator(".pg").scroll_into_view_if_needed()
+    loss = "() => +document.querySelector('.pg .test-loss').dataset.value"
+    start = page.evaluate(loss)
+    page.select_option(".pg select.speed", "20")
+    page.click(".pg button.play")
+    page.wait_for_function("() => +document.querySelector('.pg .epoch').textContent >= 50", timeout=60_000)
+    page.click(".pg button.play")
+    assert page.evaluate(loss) < start, "Play did not lower the test loss"
+    assert probe.console_errors == []
+    assert probe.external_requests == []
+    assert probe.failed_requests == []

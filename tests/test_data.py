@@ -135,3 +135,42 @@ def test_download_fallback_when_no_dir(monkeypatch):
     monkeypatch.setattr(data, "_cache", {})
     d = load_mnist()
     assert d.source == "keras-download" and calls == [1] and d.x_val.shape == (10_000, 28, 28)
+
+
+def test_mnist_dir_naming_a_file_says_so(tmp_path, monkeypatch):
+    target = tmp_path / "train-images-idx3-ubyte.gz"
+    target.write_bytes(b"not a folder")
+    with pytest.raises(MnistDataError, match=r"MNIST_DIR='.*train-images-idx3-ubyte.gz' names a file \(.*\), not a folder"):
+        read_mnist_dir(target)
+    monkeypatch.setenv("MNIST_DIR", str(target))
+    with pytest.raises(MnistDataError, match="names a file"):
+        load_mnist()
+
+
+def test_failed_download_is_one_short_message_with_its_cause(monkeypatch):
+    import socket
+    import traceback
+    import urllib.error
+
+    import keras
+
+    def offline():
+        try:
+            try:
+                raise socket.gaierror(-3, "Temporary failure in name resolution")
+            except OSError as exc:
+                raise urllib.error.URLError(exc) from exc
+        except urllib.error.URLError as exc:
+            raise Exception(f"URL fetch failure on https://storage.googleapis.com/mnist.npz: None -- {exc}") from exc
+
+    monkeypatch.delenv("MNIST_DIR", raising=False)
+    monkeypatch.setattr(data, "_cache", {})
+    monkeypatch.setattr(keras.datasets.mnist, "load_data", offline)
+    with pytest.raises(MnistDataError) as err:
+        load_mnist()
+    message = str(err.value)
+    assert "which failed: gaierror: [Errno -3] Temporary failure in name resolution." in message
+    assert "retry with a network" in message and "\n" not in message
+    assert err.value.__suppress_context__ and err.value.__cause__ is None  # no chained tracebacks
+    lines = traceback.format_exception(err.value)
+    assert not any("During handling" in line or "direct cause" in line for line in lines)

@@ -1,16 +1,26 @@
-"""Execute the chapters with papermill and build the HTML book from the executed notebooks.
+"""Execute the chapters with papermill, incrementally, and build the HTML book from the executed notebooks.
 
-The text notebooks in ``chapters/`` are never executed in place. Each is converted with Jupytext,
-executed by papermill with a profile into a staging copy of the book (``_build/stage``), and Jupyter
-Book renders that copy with ``execute_notebooks: "off"``, so what the page shows is exactly what ran.
+The text notebooks in ``chapters/`` are never executed in place. Each is converted with Jupytext and
+executed by papermill with a profile into a *stage* folder (default ``.cache/book/<profile>/chapters``,
+which ``jupyter-book clean`` keeps). A manifest beside each executed notebook records what the run
+depended on: the chapter's text, the package modules it imports (transitively), the parameters, the
+MNIST files and the result files earlier chapters handed to it (Task 1's best setting). A chapter is
+executed again only when one of these changed or its own result files are gone.
 
-    python -m mlp_report.book --profile full            # execute + build into _build/html
+The Sphinx extension :mod:`mlp_report.sphinx_ext` calls :func:`stage_book` when a build starts and
+renders each chapter from its executed notebook, so ``jupyter-book build .`` and ``make book`` (which
+runs the same build with ``-W``) give the same pages from the same executed notebooks.
+
+    python -m mlp_report.book --profile full            # execute what changed + build into _build/html
     python -m mlp_report.book --profile quick --only task0 --no-build
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
+import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -22,19 +32,18 @@ from typing import Any
 
 import yaml
 
-from .paths import project_root
+from .lock import BuildLockedError, hold_build_lock
+from .paths import atomic_write_text, project_root, results_dir, stage_dir
 from .profiles import PROFILE_NAMES
 from .validation import require_choice
 
-# Book files copied into the staging folder (chapters are executed into it instead).
-STAGE_FILES = ("_config.yml", "_toc.yml", "intro.md", "references.bib", "logo.svg")
-STAGE_DIRS = ("_static", "widget_static")
+PACKAGE = Path(__file__).resolve().parent
+BOOK_FILE = "book.json"  # in the stage folder: the root, profile and parameters it was executed with
 
 # JavaScript the widget pages need, vendored from node_modules (package.json / package-lock.json) so that
-# the book works offline and from file://. They go to widget_static/_static/widgets/: _config.yml lists
-# widget_static under html_extra_path, whose contents Sphinx copies to the output root, so the files land
-# in _static/widgets/ (where nb_ipywidgets_js points) without being in html_static_path, every *.js of which
-# jupyter-book would add to every page.
+# the book works offline and from file://. The Sphinx extension copies them into the output's
+# _static/widgets/ (where nb_ipywidgets_js in _config.yml points) at the end of every HTML build; they are
+# not in html_static_path, every *.js of which jupyter-book would add to every page.
 WIDGET_JS_DIR = Path("_static") / "widgets"
 WIDGET_VENDOR_FILES = {  # node_modules path -> path under _static/widgets/
     "requirejs/require.js": "require.js",
@@ -42,6 +51,10 @@ WIDGET_VENDOR_FILES = {  # node_modules path -> path under _static/widgets/
     "@jupyter-widgets/html-manager/dist/embed-amd.js": "html-manager/embed-amd.js",
 }
 FONT_SUFFIXES = (".woff2", ".woff", ".ttf", ".eot", ".svg")  # html-manager's icon fonts, beside embed-amd.js
+
+
+class ChapterError(RuntimeError):
+    """A chapter failed to execute; the message names the chapter and carries its own error."""
 
 
 def toc_chapters(root: Path) -> list[str]:
@@ -52,7 +65,7 @@ def toc_chapters(root: Path) -> list[str]:
     def walk(node: Any) -> None:
         if isinstance(node, dict):
             if str(node.get("file", "")).startswith("chapters/"):
-                found.append(node["file"])
+                found.append(str(node["file"]).removesuffix(".md"))
             for value in node.values():
                 walk(value)
         elif isinstance(node, list):
@@ -76,11 +89,130 @@ def vendor_widget_js(root: Path, dest: Path) -> list[Path]:
         )
     fonts = modules / "@jupyter-widgets/html-manager/dist"
     pairs += [(font, target / "html-manager" / font.name) for font in sorted(fonts.iterdir()) if font.suffix in FONT_SUFFIXES]
-    pairs.append((Path(__file__).with_name("static") / "require-config.js", target / "require-config.js"))
+    pairs.append((PACKAGE / "static" / "require-config.js", target / "require-config.js"))
     for src, out in pairs:
         out.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(src, out)
+        if not out.is_file() or out.stat().st_size != src.stat().st_size or out.read_bytes() != src.read_bytes():
+            shutil.copyfile(src, out)
     return [out for _, out in pairs]
+
+
+# ---- what a chapter depends on ------------------------------------------------------------------------
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _module_file(name: str) -> Path | None:
+    """The source file of ``mlp_report[.x[.y]]`` inside this package, or None."""
+    parts = name.split(".")
+    if parts[0] != "mlp_report":
+        return None
+    base = PACKAGE.joinpath(*parts[1:])
+    for candidate in (base / "__init__.py", base.with_suffix(".py")):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _imports(tree: ast.AST, module: str, is_package: bool) -> set[str]:
+    """Absolute names of the ``mlp_report`` modules a parsed module (or chapter) imports."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                package = module.split(".") if is_package else module.split(".")[:-1]
+                package = package[: len(package) - (node.level - 1)]
+                base = ".".join(package + ([node.module] if node.module else []))
+            else:
+                base = node.module or ""
+            names.add(base)
+            names.update(f"{base}.{alias.name}" for alias in node.names)  # `from pkg import submodule`
+    return {n for n in names if n == "mlp_report" or n.startswith("mlp_report.")}
+
+
+def package_dependencies(code: str) -> dict[str, str]:
+    """Hashes of every package file the code depends on: the modules it imports, transitively, with their
+    parent packages' ``__init__`` and the ``static/`` files of each package involved."""
+    todo = _imports(ast.parse(code), "__main__", False)
+    seen: dict[str, Path] = {}
+    while todo:
+        name = todo.pop()
+        parts = name.split(".")
+        for i in range(1, len(parts) + 1):  # importing a.b.c runs a/__init__ and a/b/__init__ too
+            prefix = ".".join(parts[:i])
+            path = _module_file(prefix)
+            if path is None or prefix in seen:
+                continue
+            seen[prefix] = path
+            tree = ast.parse(path.read_text(), filename=str(path))
+            todo |= _imports(tree, prefix, path.name == "__init__.py") - set(seen)
+    files = set(seen.values())
+    for path in list(files):
+        static = path.parent / "static"
+        if static.is_dir():
+            files.update(p for p in static.rglob("*") if p.is_file())
+    return {str(p.relative_to(PACKAGE)): _sha(p.read_bytes()) for p in sorted(files)}
+
+
+def _chapter_code(notebook) -> str:
+    cells = [c.source for c in notebook.cells if c.cell_type == "code"]
+    # IPython magics and shell escapes are not Python; the imports are all that matters here
+    lines = [line for cell in cells for line in cell.splitlines() if not line.lstrip().startswith(("%", "!"))]
+    try:
+        ast.parse("\n".join(lines))
+        return "\n".join(lines)
+    except SyntaxError:
+        return "\n".join(line for line in lines if line.lstrip().startswith(("import ", "from ")))
+
+
+def data_fingerprint() -> dict[str, Any]:
+    """Where MNIST comes from and the names and sizes of its files (the loader checks their sha256)."""
+    folder = os.environ.get("MNIST_DIR")
+    if not folder:
+        return {"source": "download"}
+    path = Path(folder).resolve()
+    files = {p.name: p.stat().st_size for p in sorted(path.iterdir()) if p.is_file()} if path.is_dir() else {}
+    return {"source": str(path), "files": files}
+
+
+def _file_hashes(paths: Iterable[str]) -> dict[str, str | None]:
+    return {p: (_sha(Path(p).read_bytes()) if Path(p).is_file() else None) for p in sorted(paths)}
+
+
+def _results_snapshot(profile: str) -> dict[str, int]:
+    folder = results_dir(profile)
+    if not folder.is_dir():
+        return {}
+    return {str(p): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file() and not p.name.endswith(".tmp")}
+
+
+def chapter_key(
+    source: Path, profile: str, parameters: Mapping[str, Any], inputs: Mapping[str, str | None]
+) -> tuple[str, dict[str, Any]]:
+    """The hash deciding whether an executed chapter is still valid, and what went into it."""
+    import jupytext
+
+    notebook = jupytext.reads(source.read_text(), fmt="md:myst")
+    # the cells and the book's own metadata; Jupytext's header and the kernel's display name do not matter
+    metadata = {k: v for k, v in notebook.metadata.items() if k not in ("jupytext", "kernelspec")}
+    cells = [[c.cell_type, c.source, c.metadata] for c in notebook.cells]
+    parts = {
+        "chapter": _sha(json.dumps([cells, metadata], sort_keys=True, default=str).encode()),
+        "profile": profile,
+        "parameters": {k: parameters[k] for k in sorted(parameters)},
+        "package": package_dependencies(_chapter_code(notebook)),
+        "data": data_fingerprint(),
+        "inputs": dict(inputs),
+        "python": sys.version.split()[0],
+    }
+    return _sha(json.dumps(parts, sort_keys=True, default=str).encode()), parts
+
+
+# ---- executing -----------------------------------------------------------------------------------------
 
 
 def execute_chapter(
@@ -91,117 +223,162 @@ def execute_chapter(
     cwd: Path | None = None,
     env: Mapping[str, str] | None = None,
 ) -> Path:
-    """Convert a text notebook with Jupytext, execute it with papermill, hide papermill's injected cell."""
+    """Convert a text notebook with Jupytext, execute it with papermill, hide papermill's injected cell.
+
+    The notebook is executed into a temporary file and moved to ``output`` only when every cell ran;
+    a failing cell raises :class:`ChapterError` with the chapter's name and its error."""
     import jupytext
     import nbformat
     import papermill
 
     output.parent.mkdir(parents=True, exist_ok=True)
+    running = output.parent / ".running" / output.name
+    running.parent.mkdir(parents=True, exist_ok=True)
     notebook = jupytext.read(source)
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     notebook.metadata.pop("jupytext", None)
-    nbformat.write(notebook, output)
+    nbformat.write(notebook, running)
     saved = {k: os.environ.get(k) for k in (env or {})}
     os.environ.update(env or {})
     try:
         papermill.execute_notebook(
-            str(output),
-            str(output),
+            str(running),
+            str(running),
             parameters=dict(parameters),
             kernel_name="python3",
             cwd=str(cwd or source.parent),
             progress_bar=False,
             log_output=False,
         )
+    except papermill.PapermillExecutionError as exc:
+        raise ChapterError(
+            f"{source.name} failed to execute (cell {exc.exec_count}): {exc.ename}: {exc.evalue}"
+        ) from None
     finally:
         for key, value in saved.items():
             if value is None:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
-    executed = nbformat.read(output, as_version=4)
+    executed = nbformat.read(running, as_version=4)
     for cell in executed.cells:
         tags = cell.metadata.setdefault("tags", [])
         if "injected-parameters" in tags and "remove-cell" not in tags:
             tags.append("remove-cell")
     executed.metadata.pop("papermill", None)
-    nbformat.write(executed, output)
+    nbformat.write(executed, running)
+    os.replace(running, output)
     return output
 
 
 def stage_book(
     root: Path,
-    stage: Path,
-    profile: str,
+    stage: Path | None = None,
+    profile: str = "full",
     *,
     only: Iterable[str] | None = None,
     parameters: Mapping[str, Any] | None = None,
     env: Mapping[str, str] | None = None,
+    force: bool = False,
+    log=print,
 ) -> list[Path]:
-    """Copy the book's files into ``stage`` and execute its chapters there; returns the notebooks."""
+    """Bring the executed chapters in ``stage`` up to date (default ``.cache/book/<profile>``), in ``_toc.yml``
+    order, executing only those whose dependencies changed; returns the notebooks executed now."""
     require_choice("profile", profile, PROFILE_NAMES)
-    stage.mkdir(parents=True, exist_ok=True)
-    config = yaml.safe_load((root / "_config.yml").read_text())
-    config.setdefault("execute", {})["execute_notebooks"] = "off"
-    # here the chapters *are* the executed .ipynb files
-    config["exclude_patterns"] = [p for p in config.get("exclude_patterns", []) if not p.endswith(".ipynb")]
-    (stage / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False))
-    for name in STAGE_FILES[1:]:
-        if (root / name).is_file():
-            shutil.copy2(root / name, stage / name)
-    for name in STAGE_DIRS:
-        if (root / name).is_dir():
-            shutil.copytree(root / name, stage / name, dirs_exist_ok=True)
-    vendor_widget_js(root, stage / "widget_static")
+    root = Path(root).resolve()
+    stage = Path(stage).resolve() if stage is not None else stage_dir(root, profile)
+    parameters = dict(parameters or {})
+    (stage / "chapters").mkdir(parents=True, exist_ok=True)
+    book = {"root": str(root), "profile": profile, "parameters": parameters}
+    if not (stage / BOOK_FILE).is_file() or json.loads((stage / BOOK_FILE).read_text()) != book:
+        atomic_write_text(stage / BOOK_FILE, json.dumps(book, indent=1, default=str))
     run_env = {"MLP_REPORT_BATCH": "1", "MLP_REPORT_ROOT": str(root), **(env or {})}
     wanted = set(only or [])
+    handed: dict[str, str | None] = {}  # result files earlier chapters wrote -> their hash now
     executed = []
     for chapter in toc_chapters(root):
         name = Path(chapter).name
         target = stage / f"{chapter}.ipynb"
-        if wanted and name not in wanted:
+        manifest_path = target.with_suffix(".json")
+        manifest = json.loads(manifest_path.read_text()) if manifest_path.is_file() else {}
+        key, parts = chapter_key(root / f"{chapter}.md", profile, parameters, handed)
+        outputs = manifest.get("outputs", {})
+        fresh = (
+            not force
+            and target.is_file()
+            and manifest.get("key") == key
+            and all(_file_hashes([p])[p] == h for p, h in outputs.items())
+        )
+        if not fresh and wanted and name not in wanted:
             if not target.exists():
                 raise FileNotFoundError(f"{target} was never executed: run without --only first.")
-            continue
-        start = time.perf_counter()
-        execute_chapter(
-            root / f"{chapter}.md", target, {"profile": profile, **(parameters or {})}, cwd=root / "chapters", env=run_env
-        )
-        print(f"executed {chapter} ({profile}) in {time.perf_counter() - start:.0f} s", flush=True)
-        executed.append(target)
+            fresh = True  # the caller asked to leave it as it is
+        if not fresh:
+            before = _results_snapshot(profile)
+            start = time.perf_counter()
+            execute_chapter(
+                root / f"{chapter}.md", target, {"profile": profile, **parameters}, cwd=root / "chapters", env=run_env
+            )
+            after = _results_snapshot(profile)
+            outputs = _file_hashes(p for p, mtime in after.items() if before.get(p) != mtime)
+            manifest = {"key": key, "depends": parts, "outputs": outputs,
+                        "seconds": round(time.perf_counter() - start, 1)}
+            atomic_write_text(manifest_path, json.dumps(manifest, indent=1, default=str))
+            log(f"executed {chapter} ({profile}) in {manifest['seconds']:.0f} s")
+            executed.append(target)
+        handed.update(outputs)
     return executed
 
 
-def build_html(stage: Path, output_root: Path, *, strict: bool = True) -> Path:
-    """Run ``jupyter-book build`` on the staged book; the HTML lands in ``output_root/_build/html``."""
+def chapter_keys(stage: Path) -> dict[str, str]:
+    """``{docname: manifest key}`` of the executed chapters in ``stage``."""
+    keys = {}
+    for manifest in sorted((stage / "chapters").glob("*.json")):
+        keys[f"chapters/{manifest.stem}"] = json.loads(manifest.read_text()).get("key", "")
+    return keys
+
+
+def build_html(stage: Path | None, output_root: Path, *, strict: bool = True, root: Path | None = None) -> Path:
+    """Run ``jupyter-book build`` on the book whose chapters were executed into ``stage`` (the Sphinx extension
+    renders them from there); the HTML lands in ``output_root/_build/html``. Sphinx re-renders only the
+    pages whose source or executed notebook changed."""
+    if stage is not None and (Path(stage) / BOOK_FILE).is_file():
+        root = Path(json.loads((Path(stage) / BOOK_FILE).read_text())["root"])
+    root = Path(root or project_root())
     cli = Path(sys.executable).with_name("jupyter-book")
-    cmd = [str(cli), "build", str(stage), "--path-output", str(output_root), "--all"]
+    cmd = [str(cli), "build", str(root), "--path-output", str(output_root)]
     if strict:
         cmd += ["-W", "--keep-going"]
-    subprocess.run(cmd, check=True)
-    return output_root / "_build" / "html"
+    env = dict(os.environ)
+    if stage is not None:
+        env["MLP_REPORT_STAGE"] = str(Path(stage).resolve())
+    subprocess.run(cmd, check=True, env=env)
+    return Path(output_root) / "_build" / "html"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--profile", default="full", choices=PROFILE_NAMES)
     parser.add_argument("--only", nargs="*", help="execute only these chapters (e.g. task0); others must exist")
+    parser.add_argument("--force", action="store_true", help="execute every chapter even if nothing changed")
     parser.add_argument("--no-build", action="store_true", help="execute the chapters, skip the HTML build")
-    parser.add_argument(
-        "--vendor-only",
-        action="store_true",
-        help="only copy the widget JavaScript from node_modules to ./widget_static (for a plain `jupyter-book build .`)",
-    )
     args = parser.parse_args(argv)
     root = project_root()
-    if args.vendor_only:
-        files = vendor_widget_js(root, root / "widget_static")
-        print(f"copied {len(files)} files to {root / 'widget_static'}")
-        return 0
-    stage = root / "_build" / "stage"
-    stage_book(root, stage, args.profile, only=args.only)
+    try:
+        hold_build_lock(root)  # one build per checkout: another would re-stage what this one renders
+    except BuildLockedError as exc:
+        parser.exit(1, f"error: {exc}\n")
+    stage = stage_dir(root, args.profile)
+    try:
+        stage_book(root, stage, args.profile, only=args.only, force=args.force)
+    except ChapterError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     if not args.no_build:
-        html = build_html(stage, root)
+        try:
+            html = build_html(stage, root)
+        except subprocess.CalledProcessError as exc:
+            return exc.returncode or 1
         print(f"\nThe book is ready: open file://{(html / 'index.html').resolve()}")
     return 0
 

@@ -93,7 +93,7 @@ def read_idx(path: Path, magic: int, shape: tuple[int, ...]) -> np.ndarray:
         with gzip.open(path, "rb") as fh:
             raw = fh.read()
     except (OSError, EOFError) as exc:
-        raise MnistDataError(f"{path} is not a readable gzip file ({exc}). {_HOW_TO_FIX}") from exc
+        raise MnistDataError(f"{path} is not a readable gzip file ({exc}). {_HOW_TO_FIX}") from None
     header_len = 4 + 4 * len(shape)
     if len(raw) < header_len:
         raise MnistDataError(f"{path} is truncated: {len(raw)} bytes, shorter than its IDX header. {_HOW_TO_FIX}")
@@ -116,6 +116,10 @@ def read_idx(path: Path, magic: int, shape: tuple[int, ...]) -> np.ndarray:
 def read_mnist_dir(directory: str | os.PathLike, *, verify: bool = True) -> dict[str, np.ndarray]:
     """Read the four IDX files from ``directory``, verifying each sha256 when ``verify``."""
     folder = Path(directory).expanduser()
+    if folder.exists() and not folder.is_dir():
+        raise MnistDataError(
+            f"{ENV_VAR}={os.fspath(directory)!r} names a file ({folder.resolve()}), not a folder. {_HOW_TO_FIX}"
+        )
     if not folder.is_dir():
         raise MnistDataError(
             f"MNIST folder {folder.resolve()} (from {ENV_VAR}={os.fspath(directory)!r}) does not exist. {_HOW_TO_FIX}"
@@ -126,7 +130,10 @@ def read_mnist_dir(directory: str | os.PathLike, *, verify: bool = True) -> dict
         if not path.is_file():
             raise MnistDataError(f"MNIST file {path.resolve()} is missing. {_HOW_TO_FIX}")
         if verify:
-            got = sha256_of(path)
+            try:
+                got = sha256_of(path)
+            except OSError as exc:
+                raise MnistDataError(f"MNIST file {path.resolve()} cannot be read ({exc}). {_HOW_TO_FIX}") from None
             if got != sha:
                 raise MnistDataError(
                     f"MNIST file {path.resolve()} has sha256 {got}, expected {sha}: it is truncated, "
@@ -136,16 +143,27 @@ def read_mnist_dir(directory: str | os.PathLike, *, verify: bool = True) -> dict
     return arrays
 
 
+def _root_cause(exc: BaseException) -> str:
+    """The innermost exception of a chain (e.g. urllib's "Name or service not known"), on one line."""
+    seen = [exc]
+    while (exc.__cause__ or exc.__context__) is not None and len(seen) < 20:
+        exc = exc.__cause__ or exc.__context__
+        seen.append(exc)
+    reason = getattr(exc, "reason", None)  # urllib.error.URLError wraps the socket error here
+    text = str(reason if isinstance(reason, BaseException) else exc) or type(exc).__name__
+    return f"{type(exc).__name__}: {' '.join(text.split())}"
+
+
 def _download_with_keras() -> dict[str, np.ndarray]:
     import keras
 
     try:
         (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
-    except Exception as exc:  # no network, proxy, ...
+    except Exception as exc:  # no network, proxy, a truncated download...: one message, no chained tracebacks
         raise MnistDataError(
             f"{ENV_VAR} is not set, so MNIST was to be downloaded with keras.datasets.mnist.load_data(), "
-            f"which failed: {exc}. {_HOW_TO_FIX}"
-        ) from exc
+            f"which failed: {_root_cause(exc)}. {_HOW_TO_FIX.split(', or unset it')[0]}, or retry with a network."
+        ) from None
     return {"train_images": x_train, "train_labels": y_train, "test_images": x_test, "test_labels": y_test}
 
 

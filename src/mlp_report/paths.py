@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 
 def project_root() -> Path:
@@ -21,15 +24,37 @@ def project_root() -> Path:
     return here
 
 
+# Everything expensive lives in the git-ignored .cache/ at the root, outside _build/, so that
+# `jupyter-book clean` (which empties _build/ except its own .jupyter_cache) keeps the trained runs and
+# the executed chapters; `make clean` removes it.
+CACHE_FOLDER = ".cache"
+
+
 def cache_dir() -> Path:
-    """The results cache of training runs (``MLP_REPORT_CACHE``, default ``_build/cache/runs``)."""
-    return Path(os.environ.get("MLP_REPORT_CACHE") or project_root() / "_build" / "cache" / "runs")
+    """The results cache of training runs (``MLP_REPORT_CACHE``, default ``.cache/runs``)."""
+    return Path(os.environ.get("MLP_REPORT_CACHE") or project_root() / CACHE_FOLDER / "runs")
 
 
 def results_dir(profile: str) -> Path:
-    """Files one chapter hands to another, per profile (``MLP_REPORT_RESULTS``, default ``_build/results``)."""
-    base = Path(os.environ.get("MLP_REPORT_RESULTS") or project_root() / "_build" / "results")
+    """Files one chapter hands to another, per profile (``MLP_REPORT_RESULTS``, default ``.cache/results``)."""
+    base = Path(os.environ.get("MLP_REPORT_RESULTS") or project_root() / CACHE_FOLDER / "results")
     return base / profile
+
+
+def _file_mode() -> int:
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return (0o666 & ~umask) | 0o640  # what open() would give, and at least readable by the group
+
+
+_FILE_MODE = _file_mode()
+
+
+def stage_dir(root: Path, profile: str) -> Path:
+    """The executed chapters of one profile (``MLP_REPORT_STAGE``, default ``.cache/book/<profile>``)."""
+    if os.environ.get("MLP_REPORT_STAGE"):
+        return Path(os.environ["MLP_REPORT_STAGE"]).resolve()
+    return Path(root).resolve() / CACHE_FOLDER / "book" / profile
 
 
 def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
@@ -39,8 +64,74 @@ def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, _FILE_MODE)  # mkstemp's 0600 would hide shared caches from the group
         with os.fdopen(fd, "w") as fh:
             fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_json(path: str | os.PathLike, payload: Any) -> Path:
+    """Write ``payload`` as indented JSON through :func:`atomic_write_text` (NumPy scalars become numbers)."""
+    return atomic_write_text(path, json.dumps(payload, indent=2, default=_plain))
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "item"):  # NumPy scalars
+        return value.item()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+def digest(*parts: Any) -> str:
+    """sha256 over JSON-able values and NumPy arrays (their dtype, shape and bytes), in order."""
+    import numpy as np
+
+    h = hashlib.sha256()
+    for part in parts:
+        if isinstance(part, np.ndarray):
+            h.update(f"ndarray {part.dtype.str} {part.shape}".encode())
+            h.update(np.ascontiguousarray(part).tobytes())
+        else:
+            h.update(json.dumps(part, sort_keys=True, default=str).encode())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def source_digest(*modules: Any) -> str:
+    """sha256 of the source files of ``modules``: a cached result computed by them is stale once they change."""
+    return digest(*(Path(module.__file__).read_text() for module in modules))
+
+
+def load_arrays(kind: str, key: str) -> dict[str, Any] | None:
+    """A cached ``{name: array}`` stored by :func:`store_arrays` under ``cache_dir()/kind``, or None
+    (missing or unreadable entries are recomputed by the caller)."""
+    import numpy as np
+
+    path = cache_dir() / kind / key[:2] / f"{key}.npz"
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            return {name: npz[name] for name in npz.files}
+    except FileNotFoundError:
+        return None
+    except Exception:  # a truncated or foreign file: recompute
+        return None
+
+
+def store_arrays(kind: str, key: str, arrays: dict[str, Any]) -> Path:
+    """Store ``{name: array}`` atomically (temporary file + rename) under ``cache_dir()/kind``."""
+    import numpy as np
+
+    path = cache_dir() / kind / key[:2] / f"{key}.npz"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            np.savez(fh, **{name: np.asarray(value) for name, value in arrays.items()})
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)

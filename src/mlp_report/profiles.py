@@ -7,12 +7,13 @@ the top of the chapter with a message naming the parameter, the value and what i
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import ast
+from collections.abc import Callable, Mapping
 from types import SimpleNamespace
 from typing import Any
 
 from .data import TRAIN_SIZE
-from .validation import ConfigError, require_choice, require_float, require_int
+from .validation import ConfigError, require_choice, require_float, require_int, suggestion
 
 PROFILE_NAMES = ("quick", "full")
 
@@ -25,15 +26,24 @@ def _optional_int(minimum: int, maximum: int | None = None) -> Callable[[str, An
     return lambda name, v: None if v is None else require_int(name, v, minimum=minimum, maximum=maximum)
 
 
+def _list_hint(name: str, values: Any) -> str:
+    # papermill's -p passes "[1, 2]" as a string; lists need -y (YAML)
+    return f" (with papermill, pass a list as YAML: -y '{name}: [1, 2]')" if isinstance(values, str) else ""
+
+
 def _positive_floats(name: str, values: Any) -> tuple[float, ...]:
     if not isinstance(values, (list, tuple)) or not values:
-        raise ConfigError(f"{name}={values!r} is invalid: expected a non-empty list of numbers > 0.")
+        raise ConfigError(
+            f"{name}={values!r} is invalid: expected a non-empty list of finite numbers > 0{_list_hint(name, values)}."
+        )
     return tuple(require_float(name, v, positive=True) for v in values)
 
 
 def _positive_ints(name: str, values: Any) -> tuple[int, ...]:
     if not isinstance(values, (list, tuple)) or not values:
-        raise ConfigError(f"{name}={values!r} is invalid: expected a non-empty list of integers >= 1.")
+        raise ConfigError(
+            f"{name}={values!r} is invalid: expected a non-empty list of integers >= 1{_list_hint(name, values)}."
+        )
     return tuple(require_int(name, v, minimum=1) for v in values)
 
 
@@ -146,16 +156,58 @@ PROFILES: dict[str, dict[str, dict[str, Any]]] = {
 }
 
 
-def resolve(chapter: str, profile: str, **overrides: Any) -> SimpleNamespace:
-    """The settings of ``chapter`` under ``profile``, with non-``None`` overrides validated and applied."""
+PAPERMILL_HEADER = "# Parameters"  # the first line of the cell papermill injects (its Python translator)
+
+
+def injected_parameters(namespace: Mapping[str, Any] | None) -> list[str]:
+    """Names assigned by the parameters cell papermill injected into this kernel, in order.
+
+    ``namespace`` is the chapter's ``globals()``: IPython keeps the source of every executed cell in
+    ``In``, and papermill's injected cell starts with ``# Parameters``. With no injection (Jupyter Book
+    executing the text notebook, or a JupyterLab session) the list is empty.
+    """
+    history = (namespace or {}).get("In") or (namespace or {}).get("_ih") or []
+    for source in reversed(list(history)):
+        if isinstance(source, str) and source.lstrip().startswith(PAPERMILL_HEADER + "\n"):
+            try:
+                tree = ast.parse(source)
+            except SyntaxError:
+                return []
+            return [
+                target.id
+                for node in tree.body
+                if isinstance(node, ast.Assign)
+                for target in node.targets
+                if isinstance(target, ast.Name)
+            ]
+    return []
+
+
+def check_names(chapter: str, names: list[str] | tuple[str, ...]) -> None:
+    """Fail on parameter names ``chapter`` does not know, naming them, a close match and the known ones."""
     require_choice("chapter", chapter, PROFILES)
+    known = ("profile", *KNOBS[chapter])
+    unknown = [n for n in dict.fromkeys(names) if n not in known]
+    if not unknown:
+        return
+    listed = ", ".join(f"{n!r}{suggestion(n, known)}" for n in unknown)
+    what = "parameter" if len(unknown) == 1 else "parameters"
+    verb = "is" if len(unknown) == 1 else "are"
+    raise ConfigError(f"{what} {listed} {verb} unknown to {chapter}: allowed parameters are {', '.join(known)}.")
+
+
+def resolve(
+    chapter: str, profile: str, *, namespace: Mapping[str, Any] | None = None, **overrides: Any
+) -> SimpleNamespace:
+    """The settings of ``chapter`` under ``profile``, with non-``None`` overrides validated and applied.
+
+    A chapter passes ``namespace=globals()``: then a parameter papermill injected that the chapter does
+    not know (a typo such as ``-p seed 7`` where ``seeds`` is meant) stops it here, before any work.
+    """
+    require_choice("chapter", chapter, PROFILES)
+    check_names(chapter, [*injected_parameters(namespace), *overrides])
     require_choice("profile", profile, PROFILE_NAMES)
     knobs = KNOBS[chapter]
-    for key in overrides:
-        if key not in knobs:
-            raise ConfigError(
-                f"parameter {key!r} is unknown to {chapter}: allowed parameters are profile, {', '.join(knobs)}."
-            )
     values = dict(PROFILES[chapter][profile])
     values.update({k: v for k, v in overrides.items() if v is not None})
     settings = {k: knobs[k](k, v) for k, v in values.items()}

@@ -1,8 +1,94 @@
-"""Small Sphinx fixes for the book, loaded through ``sphinx: extra_extensions`` in ``_config.yml``."""
+"""The book's Sphinx extension, loaded through ``sphinx: extra_extensions`` in ``_config.yml``.
+
+It makes a plain ``jupyter-book build .`` build the same book as ``make book``:
+
+* when the build starts, :func:`mlp_report.book.stage_book` brings the executed chapters up to date
+  (papermill, full profile unless ``MLP_REPORT_PROFILE`` says otherwise; only what changed is executed)
+  and a chapter that fails stops the build with its own error;
+* each chapter is rendered from its executed notebook (``_config.yml`` switches myst-nb's execution off);
+* a chapter whose executed notebook changed is re-read, so Sphinx re-renders only what changed;
+* the widget JavaScript (require.js, html-manager, anywidget) is copied from ``node_modules`` into
+  ``_static/widgets/`` of the HTML output, so the playground works offline with no extra step.
+"""
 
 from __future__ import annotations
 
+import json
+import os
+from pathlib import Path
 from typing import Any
+
+_STATE: dict[str, Any] = {"stage": None, "chapters": {}}
+
+
+def _stage(app) -> None:
+    from .book import BOOK_FILE, ChapterError, stage_book, toc_chapters
+    from .paths import stage_dir
+
+    root = Path(app.srcdir).resolve()
+    if not (root / "_toc.yml").is_file() or not toc_chapters(root):
+        return
+    profile = os.environ.get("MLP_REPORT_PROFILE") or "full"
+    stage = stage_dir(root, profile)
+    parameters: dict[str, Any] = {}
+    if os.environ.get("MLP_REPORT_STAGE") and (stage / BOOK_FILE).is_file():
+        book = json.loads((stage / BOOK_FILE).read_text())  # executed by the caller with these settings
+        profile, parameters = book["profile"], book["parameters"]
+    os.environ.setdefault("MLP_REPORT_ROOT", str(root))
+    try:
+        stage_book(root, stage, profile, parameters=parameters, log=lambda msg: print(msg, flush=True))
+    except ChapterError as exc:
+        from sphinx.errors import ExtensionError
+
+        # a short message naming the chapter and its error, not the kernel's chained tracebacks
+        raise ExtensionError(str(exc)) from None
+    _STATE["stage"] = stage
+    _STATE["chapters"] = {str((root / f"{c}.md").resolve()): stage / f"{c}.ipynb" for c in toc_chapters(root)}
+
+
+def _outdated(app, env, added, changed, removed) -> list[str]:
+    # a chapter whose executed notebook changed (its code, the package or its inputs changed) is re-read
+    from .book import chapter_keys
+
+    if _STATE["stage"] is None:
+        return []
+    keys = chapter_keys(_STATE["stage"])
+    known = getattr(env, "mlp_report_keys", {})
+    outdated = [doc for doc, key in keys.items() if doc in env.found_docs and known.get(doc) != key]
+    env.mlp_report_keys = keys
+    return outdated
+
+
+def _install_reader() -> None:
+    # myst-nb chooses a notebook reader per source path; for a staged chapter, read its executed notebook
+    import myst_nb.sphinx_ as mystnb_sphinx
+    from myst_nb.core.read import NbReader
+
+    original = mystnb_sphinx.create_nb_reader
+    if getattr(original, "_mlp_report", False):
+        return
+
+    def create_nb_reader(path, md_config, nb_config, content):
+        executed = _STATE["chapters"].get(str(Path(path).resolve()))
+        if executed is not None and executed.is_file():
+            import nbformat
+
+            return NbReader(lambda _text: nbformat.read(executed, as_version=4), md_config)
+        return original(path, md_config, nb_config, content)
+
+    create_nb_reader._mlp_report = True
+    mystnb_sphinx.create_nb_reader = create_nb_reader
+
+
+def _copy_widget_js(app, exception) -> None:
+    if exception is not None or getattr(app.builder, "format", "") != "html":
+        return
+    from .book import vendor_widget_js
+    from .paths import project_root
+
+    root = Path(app.srcdir).resolve()
+    modules_root = root if (root / "node_modules").is_dir() else project_root()
+    vendor_widget_js(modules_root, Path(app.outdir))
 
 
 def _dedupe_scripts(app, pagename: str, templatename: str, context: dict[str, Any], doctree) -> None:
@@ -24,4 +110,8 @@ def _dedupe_scripts(app, pagename: str, templatename: str, context: dict[str, An
 def setup(app) -> dict[str, Any]:
     # emit_firstresult stops at the first handler returning a value, so run early
     app.connect("html-page-context", _dedupe_scripts, priority=100)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    _install_reader()
+    app.connect("builder-inited", _stage)
+    app.connect("env-get-outdated", _outdated)
+    app.connect("build-finished", _copy_widget_js)
+    return {"parallel_read_safe": False, "parallel_write_safe": True}

@@ -3,11 +3,13 @@
 Every (config, seed) pair is one run. Its result is stored as one JSON file whose name is a hash of the
 config, the seed, the data checksum and the engine version, written to a temporary file and renamed,
 so a killed sweep loses no finished run and never leaves a half-written result behind. A file whose
-embedded checksum does not match is treated as missing and recomputed.
+embedded checksum does not match, or that lacks part of a run's record, is treated as missing and
+recomputed. The cache folder is checked for writing before anything trains.
 """
 
 from __future__ import annotations
 
+import ast
 import atexit
 import concurrent.futures as cf
 import dataclasses
@@ -17,6 +19,9 @@ import multiprocessing
 import os
 import signal
 import sys
+import tempfile
+import threading
+import time
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -28,7 +33,14 @@ import pandas as pd
 from .data import TRAIN_SIZE, load_mnist
 from .paths import atomic_write_text
 from .paths import cache_dir as default_cache_dir
-from .validation import ConfigError, require_choice, require_float, require_int, require_known_keys
+from .validation import (
+    ConfigError,
+    DivergedWarning,
+    require_choice,
+    require_float,
+    require_int,
+    require_known_keys,
+)
 
 SPLITS = ("train", "val", "test")
 
@@ -106,11 +118,31 @@ def cache_key(config: RunConfig, seed: int, data_checksum: str) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()[:32]
 
 
+RECORD_KEYS = ("history", "fit_seconds", "params", "updates", "predictions", "confidences")
+
+
+class CacheError(ConfigError):
+    """The results cache folder cannot be used."""
+
+
 class ResultCache:
     """One JSON file per run under ``root``; writes are atomic, reads verify an embedded checksum."""
 
     def __init__(self, root: str | os.PathLike):
         self.root = Path(root)
+
+    def check_writable(self) -> None:
+        """Fail now, before anything trains, if runs could not be stored under ``root``."""
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryFile(dir=self.root):
+                pass
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            raise CacheError(
+                f"results cache folder {self.root} is not writable ({reason}): set MLP_REPORT_CACHE to a "
+                "writable folder (or fix its permissions) and run again; nothing was trained."
+            ) from None
 
     def path(self, key: str) -> Path:
         return self.root / key[:2] / f"{key}.json"
@@ -122,9 +154,12 @@ class ResultCache:
             payload = doc["payload"]
             if doc["key"] != key or doc["sha256"] != hashlib.sha256(_canonical(payload).encode()).hexdigest():
                 raise ValueError("checksum mismatch")
-        except FileNotFoundError:
+            missing = [k for k in RECORD_KEYS if k not in payload]
+            if missing or not isinstance(payload["history"], dict) or not payload["history"].get("loss"):
+                raise ValueError(f"incomplete record, missing {', '.join(missing) or 'the loss history'}")
+        except (FileNotFoundError, NotADirectoryError):
             return None
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, OSError) as exc:
             warnings.warn(f"ignoring corrupt cache entry {path} ({exc}); the run is recomputed", stacklevel=2)
             return None
         return payload
@@ -150,19 +185,21 @@ def run_one(config: RunConfig, seed: int) -> dict:
     model = build_mlp(
         config.hidden_layers, config.units, config.learning_rate, l2=config.l2, dropout=config.dropout, seed=seed
     )
-    result = train(
-        model,
-        x,
-        y,
-        batch_size=config.batch_size,
-        epochs=config.epochs,
-        seed=seed,
-        eval_sets=eval_sets,
-        class_weight=dict(config.class_weight) or None,
-        predict=config.predict,
-        eval_schedule=config.eval_schedule,
-        keep_model=False,
-    )
+    with warnings.catch_warnings():  # run_sweep reports diverged runs once, for the whole sweep
+        warnings.simplefilter("ignore", DivergedWarning)
+        result = train(
+            model,
+            x,
+            y,
+            batch_size=config.batch_size,
+            epochs=config.epochs,
+            seed=seed,
+            eval_sets=eval_sets,
+            class_weight=dict(config.class_weight) or None,
+            predict=config.predict,
+            eval_schedule=config.eval_schedule,
+            keep_model=False,
+        )
     return {
         "history": result.history,
         "fit_seconds": result.fit_seconds,
@@ -173,7 +210,36 @@ def run_one(config: RunConfig, seed: int) -> dict:
     }
 
 
-def _worker_init(threads: int) -> None:
+PARENT_POLL_SECONDS = 0.5
+
+
+def _die_with_parent(parent: int) -> None:
+    """End this worker as soon as its parent is gone, also when the parent was killed with SIGKILL and
+    could not shut the pool down: Linux's parent-death signal where available, and a thread that polls
+    the parent pid (reparenting) everywhere else."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+
+    def watch() -> None:
+        while True:
+            if os.getppid() != parent:
+                os._exit(1)
+            time.sleep(PARENT_POLL_SECONDS)
+
+    if os.getppid() != parent:
+        os._exit(1)
+    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
+
+
+def _worker_init(threads: int, parent: int | None = None) -> None:
+    if parent is not None:
+        _die_with_parent(parent)
     # Ctrl-C or a kernel shutdown interrupts the parent, which stops the pool; workers stay quiet.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -221,15 +287,72 @@ def shared_executor(workers: int) -> cf.ProcessPoolExecutor:
     return _shared_pool
 
 
+def unguarded_main_line() -> int | None:
+    """The line of the ``__main__`` script that is running module-level code outside an
+    ``if __name__ == "__main__":`` block right now, or ``None`` when spawning workers is safe.
+
+    Spawned workers re-import the main script; a script that starts a pool at its top level without
+    that guard would start it again in every worker (multiprocessing fails with RuntimeErrors and a
+    broken pool). Interactive sessions, notebooks, ``python -c`` and guarded scripts are safe.
+    """
+    main = sys.modules.get("__main__")
+    filename = getattr(main, "__file__", None)
+    if not filename or not os.path.isfile(filename):
+        return None
+    path = os.path.realpath(filename)
+    frame = sys._getframe(1)
+    while frame is not None:
+        code = frame.f_code
+        if code.co_name == "<module>" and frame.f_globals is vars(main) and os.path.realpath(code.co_filename) == path:
+            break
+        frame = frame.f_back
+    if frame is None:
+        return None
+    line = frame.f_lineno
+    try:
+        tree = ast.parse(Path(path).read_text())
+    except (OSError, SyntaxError, ValueError):
+        return line
+    for node in tree.body:
+        if isinstance(node, ast.If) and _is_main_guard(node.test) and node.lineno <= line <= (node.end_lineno or line):
+            return None
+    return line
+
+
+def _is_main_guard(test: ast.expr) -> bool:
+    if not isinstance(test, ast.Compare) or len(test.ops) != 1 or not isinstance(test.ops[0], ast.Eq):
+        return False
+    sides = [test.left, test.comparators[0]]
+    names = [s for s in sides if isinstance(s, ast.Name) and s.id == "__name__"]
+    consts = [s for s in sides if isinstance(s, ast.Constant) and s.value == "__main__"]
+    return len(names) == 1 and len(consts) == 1
+
+
+def _unguarded_message(line: int) -> str:
+    script = getattr(sys.modules.get("__main__"), "__file__", "the script")
+    return (
+        f"{script} starts a sweep at line {line} outside an `if __name__ == \"__main__\":` block, so worker "
+        "processes, which re-import the script, cannot be started safely"
+    )
+
+
 def local_executor(workers: int | None = None) -> cf.ProcessPoolExecutor:
-    """A process pool (spawned, so TensorFlow starts clean) splitting the machine's cores between workers."""
+    """A process pool (spawned, so TensorFlow starts clean) splitting the machine's cores between workers.
+
+    Its workers end within a second when this process dies, also when it is killed with SIGKILL.
+    """
+    line = unguarded_main_line()
+    if line is not None:
+        raise ConfigError(
+            _unguarded_message(line) + ": move the script's top-level code under that guard, or pass executor=None."
+        )
     cores = os.cpu_count() or 1
     workers = require_int("workers", workers if workers is not None else cores, minimum=1)
     return cf.ProcessPoolExecutor(
         max_workers=workers,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_worker_init,
-        initargs=(max(1, cores // workers),),
+        initargs=(max(1, cores // workers), os.getpid()),
     )
 
 
@@ -298,7 +421,8 @@ def run_sweep(
     by all sweeps of the session, when that is more than one and two or more runs are missing; else
     in this process (see README, Performance, for the measurement behind the choice).
     Columns: every config field, ``seed``, ``final_<metric>`` for each history entry, ``history``,
-    ``fit_seconds``, ``params``, ``updates``, ``predictions`` and ``confidences``.
+    ``fit_seconds``, ``params``, ``updates``, ``predictions``, ``confidences`` and ``diverged`` (the
+    training loss became non-finite: such runs are flagged, with a :class:`DivergedWarning`).
     """
     configs = [c if isinstance(c, RunConfig) else RunConfig.make(**dict(c)) for c in configs]
     if isinstance(seeds, int) and not isinstance(seeds, bool):
@@ -322,33 +446,67 @@ def run_sweep(
         else:
             results[pair] = cached
 
-    bar = _Progress(len(missing), progress)
+    if isinstance(executor, str) and executor != "auto":
+        raise ConfigError(f"executor={executor!r} is invalid: expected 'auto', None or a concurrent.futures.Executor.")
+    if missing:
+        cache.check_writable()
     if executor == "auto":
         workers = auto_workers([config for config, _ in missing])
-        executor = shared_executor(workers) if len(missing) >= 2 and workers > 1 else None
-    elif isinstance(executor, str):
-        raise ConfigError(f"executor={executor!r} is invalid: expected 'auto', None or a concurrent.futures.Executor.")
+        executor = None
+        if len(missing) >= 2 and workers > 1:
+            line = unguarded_main_line()
+            if line is None:
+                executor = shared_executor(workers)
+            else:
+                warnings.warn(_unguarded_message(line) + "; training in this process instead.", stacklevel=2)
+
+    unstored: list[str] = []
+
+    def keep(config: RunConfig, seed: int, record: dict) -> None:
+        results[(config, seed)] = record
+        try:
+            cache.store(cache_key(config, seed, checksum), record)
+        except OSError as exc:  # e.g. the disk filled up mid-sweep: keep the result, say it was not cached
+            if not unstored:
+                warnings.warn(f"could not store runs in the results cache {cache.root} ({exc}); "
+                              "they are kept in memory for this sweep only", stacklevel=3)
+            unstored.append(_label(config, seed))
+
+    bar = _Progress(len(missing), progress)
     try:
         if executor is None:
             for config, seed in missing:
-                results[(config, seed)] = runner(config, seed)
-                cache.store(cache_key(config, seed, checksum), results[(config, seed)])
+                keep(config, seed, runner(config, seed))
                 bar.update(_label(config, seed))
         else:
             futures = {executor.submit(runner, c, s): (c, s) for c, s in missing}
             for future in cf.as_completed(futures):
                 config, seed = futures[future]
-                results[(config, seed)] = future.result()
-                cache.store(cache_key(config, seed, checksum), results[(config, seed)])
+                keep(config, seed, future.result())
                 bar.update(_label(config, seed))
     finally:
         bar.close()
 
-    rows = []
+    rows, bad = [], []
     for config, seed in pairs:
         rec = results[(config, seed)]
         row = {**config.as_dict(), "seed": seed}
         row.update({f"final_{k}": v[-1] for k, v in rec["history"].items() if k != "eval_epochs"})
         row.update(rec)
+        row["diverged"] = diverged(rec["history"])
+        if row["diverged"]:
+            bad.append(_label(config, seed).strip())
         rows.append(row)
+    if bad:
+        warnings.warn(
+            f"{len(bad)} of {len(rows)} runs diverged (non-finite training loss), e.g. {'; '.join(bad[:3])}: "
+            "their metrics are not meaningful (see the column 'diverged')",
+            DivergedWarning,
+            stacklevel=2,
+        )
     return pd.DataFrame(rows)
+
+
+def diverged(history: Mapping[str, Sequence[float]]) -> bool:
+    """Whether a run's training loss became ``nan`` or infinite at any epoch."""
+    return not all(np.isfinite(v) for v in history.get("loss", ()))

@@ -11,9 +11,11 @@ last partial batch included. The partial batch has a static size, so it is trace
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import os
 import time
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -23,7 +25,7 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from .validation import ConfigError, require_choice, require_int  # noqa: E402
+from .validation import ConfigError, DivergedWarning, require_choice, require_float, require_int  # noqa: E402
 
 
 class _NotPerModelRetracing(logging.Filter):
@@ -49,10 +51,23 @@ class TrainResult:
     confidences: dict[str, np.ndarray] = field(default_factory=dict)  # set -> probability of that class
     model: keras.Model | None = None
     traces: int = 0  # how often the epoch function was traced (1: no per-epoch recompiles)
+    diverged_epoch: int | None = None  # first epoch (1-based) whose training loss was not finite
+
+    @property
+    def diverged(self) -> bool:
+        """Whether the training loss became ``nan`` or infinite (the weights are then meaningless)."""
+        return self.diverged_epoch is not None
 
     def final(self, key: str) -> float:
         """The last epoch's value of ``history[key]``."""
         return self.history[key][-1]
+
+
+def _require_finite(name: str, array: np.ndarray) -> None:
+    values = np.asarray(array)
+    if values.dtype.kind == "f" and not np.isfinite(values).all():
+        bad = int((~np.isfinite(values)).sum())
+        raise ConfigError(f"{name} is invalid: it holds {bad} nan or infinite values, expected finite numbers.")
 
 
 EVAL_SCHEDULES = ("every", "log", "final")
@@ -82,9 +97,7 @@ def _sample_weights(y: np.ndarray, class_weight: Mapping[int, float] | None) -> 
         return np.ones(len(y), np.float32)
     table = np.ones(int(max(int(y.max()), *map(int, class_weight))) + 1, np.float32)
     for cls, weight in class_weight.items():
-        if not weight > 0:
-            raise ConfigError(f"class_weight[{cls!r}]={weight!r} is invalid: expected a number > 0.")
-        table[int(cls)] = weight
+        table[int(cls)] = require_float(f"class_weight[{cls!r}]", weight, positive=True)
     return table[y]
 
 
@@ -191,9 +204,11 @@ def _epoch_function(arch: _Arch, n: int, batch_size: int):
             weights, batch_loss, batch_hits = step(weights, x, y, w, i * batch_size, batch_size, lr, step_seed)
             return i + 1, weights, loss_sum + batch_loss, hits + batch_hits
 
-        _, weights, loss_sum, hits = tf.while_loop(
-            lambda i, *_: i < n_full, body, (tf.constant(0), list(weights), tf.constant(0.0), tf.constant(0.0))
-        )
+        loss_sum, hits = tf.constant(0.0), tf.constant(0.0)
+        if n_full:  # a batch larger than the data: no full batch, only the partial one (as fit does)
+            _, weights, loss_sum, hits = tf.while_loop(
+                lambda i, *_: i < n_full, body, (tf.constant(0), list(weights), loss_sum, hits)
+            )
         if rest:  # static size: traced once with the epoch, never per epoch
             weights, batch_loss, batch_hits = step(
                 weights, x, y, w, n_full * batch_size, rest, lr, seed + tf.stack([0, n_full])
@@ -245,6 +260,7 @@ def train(
     shuffle: bool = True,
     eval_schedule: str = "every",
     keep_model: bool = True,
+    cache: bool = False,
 ) -> TrainResult:
     """Train ``model`` (built by :func:`mlp_report.models.build_mlp`) like ``model.fit`` but compiled.
 
@@ -255,12 +271,18 @@ def train(
     ``shuffle=False`` keeps the data order, as in ``fit(shuffle=False)``. ``eval_schedule`` says after
     which epochs the eval sets are evaluated (see :func:`eval_epochs`; ``history["eval_epochs"]`` lists
     them): evaluating 10,000 images after each of hundreds of short epochs can cost more than training.
+    ``cache=True`` keeps the run on disk (``MLP_REPORT_CACHE``), keyed by the architecture, the initial
+    weights, the data and every argument: a second identical call loads the trained weights, history and
+    predictions instead of training (sweeps cache their runs themselves).
     """
     batch_size = require_int("batch_size", batch_size, minimum=1)
     epochs = require_int("epochs", epochs, minimum=1)
     seed = require_int("seed", seed, minimum=0)
     if len(x) != len(y) or len(x) == 0:
         raise ConfigError(f"x and y must be non-empty and equally long, got {len(x)} and {len(y)}.")
+    _require_finite("x", x)
+    for name, (ex, _) in (eval_sets or {}).items():
+        _require_finite(f"eval_sets[{name!r}] x", ex)
     eval_sets = dict(eval_sets or {})
     for name in predict:
         if name not in eval_sets:
@@ -269,6 +291,30 @@ def train(
     x = np.asarray(x, np.float32)
     y = np.asarray(y)
     arch, variables = _architecture(model)
+    key = None
+    if cache:
+        from .paths import digest, load_arrays
+
+        sets = [(k, np.asarray(v[0], np.float32), np.asarray(v[1])) for k, v in sorted(eval_sets.items())]
+        key = digest(
+            ENGINE_VERSION, repr(arch), _learning_rate(model), *[v.numpy() for v in variables], x, y,
+            [batch_size, epochs, seed, class_weight, list(predict), shuffle, eval_schedule],
+            *[part for item in sets for part in item],
+        )
+        hit = load_arrays("train", key)
+        if hit is not None:
+            for i, variable in enumerate(variables):
+                variable.assign(hit[f"w{i}"])
+            return TrainResult(
+                history=json.loads(str(hit["history"])),
+                fit_seconds=float(hit["fit_seconds"]),
+                params=int(model.count_params()),
+                updates=int(hit["updates"]),
+                predictions={k: hit[f"pred_{k}"] for k in predict},
+                confidences={k: hit[f"conf_{k}"] for k in predict},
+                model=model if keep_model else None,
+                traces=int(hit["traces"]),
+            )
     lr = tf.constant(_learning_rate(model), tf.float32)
     epoch_fn, eval_fn = _epoch_function(arch, len(x), batch_size), _eval_function(arch)
     x_t, y_t = _as_tensor(x, np.float32), _as_tensor(y, np.int32)
@@ -284,6 +330,7 @@ def train(
         history[f"{name}_loss"], history[f"{name}_accuracy"] = [], []
     outputs: dict[str, tuple] = {}
 
+    diverged_epoch = None
     start = time.perf_counter()
     for epoch in range(epochs):
         order = rng.permutation(len(x)) if shuffle else np.arange(len(x))
@@ -291,6 +338,8 @@ def train(
         weights, loss, acc = epoch_fn(weights, x_t, y_t, w_t, tf.constant(order.astype(np.int32)), lr, dropout_seed)
         history["loss"].append(float(loss))
         history["accuracy"].append(float(acc))
+        if diverged_epoch is None and not np.isfinite(history["loss"][-1]):
+            diverged_epoch = epoch + 1
         if epoch + 1 not in scheduled:
             continue
         for name, (ex, ey) in evals.items():
@@ -301,8 +350,15 @@ def train(
     for variable, value in zip(variables, weights, strict=True):
         variable.assign(value)
     n_full, rest = divmod(len(x), batch_size)
+    if diverged_epoch is not None:
+        warnings.warn(
+            f"training diverged: the loss is {history['loss'][diverged_epoch - 1]} from epoch {diverged_epoch} "
+            f"(learning rate {float(lr):g}, batch size {batch_size}); its results are not meaningful",
+            DivergedWarning,
+            stacklevel=2,
+        )
 
-    return TrainResult(
+    result = TrainResult(
         history=history,
         fit_seconds=fit_seconds,
         params=int(model.count_params()),
@@ -311,4 +367,15 @@ def train(
         confidences={k: outputs[k][3].numpy() for k in predict},
         model=model if keep_model else None,
         traces=epoch_fn.experimental_get_tracing_count(),
+        diverged_epoch=diverged_epoch,
     )
+    if key is not None:
+        from .paths import store_arrays
+
+        store_arrays("train", key, {
+            "history": json.dumps(result.history), "fit_seconds": result.fit_seconds, "updates": result.updates,
+            "traces": result.traces, **{f"w{i}": v.numpy() for i, v in enumerate(variables)},
+            **{f"pred_{k}": v for k, v in result.predictions.items()},
+            **{f"conf_{k}": v for k, v in result.confidences.items()},
+        })
+    return result

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+import math
 import numbers
 from collections.abc import Iterable
 from typing import Any
@@ -9,6 +11,10 @@ from typing import Any
 
 class ConfigError(ValueError):
     """A parameter has a value outside what is allowed."""
+
+
+class DivergedWarning(RuntimeWarning):
+    """A training run's loss became ``nan`` or infinite: its metrics are not meaningful."""
 
 
 def invalid(name: str, value: Any, allowed: str) -> ConfigError:
@@ -34,7 +40,10 @@ def require_int(name: str, value: Any, *, minimum: int | None = None, maximum: i
 def require_float(
     name: str, value: Any, *, positive: bool = False, minimum: float | None = None, below: float | None = None
 ) -> float:
-    """Return ``value`` as float if it is a real number (> 0 if ``positive``, >= minimum, < below)."""
+    """Return ``value`` as float if it is a finite real number (> 0 if ``positive``, >= minimum, < below).
+
+    ``nan``, ``inf`` and ``-inf`` are always rejected, with a message saying a finite number is expected.
+    """
     parts = []
     if positive:
         parts.append("> 0")
@@ -43,8 +52,10 @@ def require_float(
     if below is not None:
         parts.append(f"< {below}")
     allowed = "expected a number" + (f" {' and '.join(parts)}" if parts else "")
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or value != value:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise invalid(name, value, allowed)
+    if not math.isfinite(value):
+        raise invalid(name, value, allowed.replace("a number", "a finite number"))
     if (positive and not value > 0) or (minimum is not None and value < minimum) or (below is not None and value >= below):
         raise invalid(name, value, allowed)
     return float(value)
@@ -63,4 +74,12 @@ def require_known_keys(name: str, keys: Iterable[str], allowed: Iterable[str]) -
     allowed = sorted(allowed)
     for key in keys:
         if key not in allowed:
-            raise ConfigError(f"{name} has an unknown key {key!r}: allowed keys are {', '.join(allowed)}.")
+            raise ConfigError(
+                f"{name} has an unknown key {key!r}{suggestion(str(key), allowed)}: allowed keys are {', '.join(allowed)}."
+            )
+
+
+def suggestion(name: str, known: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` when a known name is close to ``name`` (a typo), else ``""``."""
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""

@@ -272,6 +272,20 @@ def test_build_model_uses_the_playground_init_and_tanh_output():
     assert out.dtype == np.float64 and np.all(np.abs(out) <= 1)
 
 
+def test_regression_has_a_linear_output_as_the_playground():
+    assert [pg.problem_of(d) for d in pg.DATASETS] == ["classification"] * 4 + ["regression"] * 2
+    assert pg.output_activation("regression") == "linear" and pg.output_activation("classification") == "tanh"
+    model = pg.build_model(2, (3,), seed=4, problem="regression")
+    assert model.layers[-1].activation.__name__ == "linear"
+    out = pg.predict(model, np.array([[100.0, -100.0], [0.0, 0.0]]), ("x1", "x2"))
+    assert np.all(np.isfinite(out))
+    data = pg.make_split("reg-plane", 0, 0.5, 1)
+    run = pg.train(data, hidden=(2,), learning_rate=0.01, epochs=3, problem="regression", seed=2)
+    assert run.problem == "regression" and run.final_test_loss < run.test_loss[0]
+    with pytest.raises(ConfigError, match=r"problem='ranking' is invalid: expected one of 'classification', 'regression'"):
+        pg.build_model(2, (3,), problem="ranking")
+
+
 def _reference_sgd(data, features_used, hidden_units, lr, batch_size, epochs, seed, rate=0.0):
     """The playground's update rule in plain NumPy for a 1-hidden-layer tanh network."""
     w1, b1, w2, b2 = (p.copy() for p in pg.init_params(len(features_used), (hidden_units,), seed))

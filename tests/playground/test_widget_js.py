@@ -352,7 +352,8 @@ def test_the_compacted_esm_behaves_like_the_source(tmp_path: Path) -> None:
     """What the book embeds (comments stripped) still parses and gives the same numbers."""
     compact = tmp_path / "compact.mjs"
     compact.write_text(PlaygroundWidget(presets={}).get_state()["_esm"])
-    body = "const s = new pg.Simulation(input.cfg); s.step(); s.step(); out = [Object.keys(pg).sort(), s.layers, s.history];"
+    body = ("const s = new pg.Simulation(input.cfg); s.step(); s.step();"
+            " out = [Object.keys(pg).sort(), s.layers, s.history, pg.kerasCode(s.cfg, s.layers)];")
     cfg = preset_configs()["circle"]
     assert run_js(body, compact, cfg=cfg) == run_js(body, cfg=cfg)
 

@@ -1,4 +1,4 @@
-"""Checks on the executed FULL-profile Task 4 chapter: pytest tests/report --full-report _build/stage"""
+"""Checks on the executed FULL-profile Task 4 chapter: pytest tests/report --full-report .cache/book/full"""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ def notebook(executed_chapter) -> Path:
 
 
 @pytest.fixture(scope="module")
-def results(notebook) -> dict:
-    return json.loads(read_glue(notebook)["t4_results_json"])
+def results(full_results) -> dict:
+    return json.loads((full_results / "task4.json").read_text())
 
 
 def test_no_cell_errors(notebook):

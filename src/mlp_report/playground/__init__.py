@@ -21,7 +21,8 @@ draws. (The playground itself seeds ``Math.random`` with seedrandom's ARC4; we u
 
 The package's modules: :mod:`.constants`, :mod:`.jsmath` (Mulberry32, fdlibm), :mod:`.datasets`,
 :mod:`.network` (network and training), :mod:`.presets` (the chapter's configurations and experiments),
-:mod:`.figures` and :mod:`.widget` (the interactive widget and its JavaScript in ``static/``).
+:mod:`.figures`, :mod:`.widget` (the interactive widget and its JavaScript in ``static/``) and
+:mod:`.export` (the network as Keras code).
 """
 
 from __future__ import annotations
@@ -67,6 +68,7 @@ from .figures import (  # noqa: F401
     datasets_figure,
     draw_heatmap,
     draw_points,
+    network_figure,
     neurons_figure,
     run_figure,
 )

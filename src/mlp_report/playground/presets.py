@@ -5,14 +5,17 @@ experiments."""
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from ..paths import digest, load_arrays, source_digest, store_arrays
 from ..validation import ConfigError, require_int
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+from . import datasets, jsmath, network
 from .datasets import Split, make_split
 from .jsmath import Mulberry32
 from .network import Run, problem_of, train
@@ -75,6 +78,15 @@ def seeded_run(config: dict[str, Any], seed: int, **overrides: Any) -> tuple[Spl
     cfg = {**config, **overrides}
     rng = Mulberry32(seed)
     data = make_split(cfg["dataset"], cfg["noise"], cfg["ratio"], rng)
+    # trained runs are cached on disk like every MNIST run, keyed by the settings, the seed and the code
+    key = digest(cfg, seed, source_digest(network, datasets, jsmath, sys.modules[__name__]))
+    cached = load_arrays("playground", key)
+    if cached is not None:
+        model = network.build_model(len(cfg["features"]), cfg["hidden"], cfg["activation"], seed=None)
+        n_weights = int(cached["n_weights"])
+        model.set_weights([cached[f"w{i}"] for i in range(n_weights)])
+        return data, Run(cached["train_loss"], cached["test_loss"], model, tuple(cfg["features"]),
+                         float(cached["seconds"]))
     run = train(
         data,
         hidden=cfg["hidden"],
@@ -88,6 +100,10 @@ def seeded_run(config: dict[str, Any], seed: int, **overrides: Any) -> tuple[Spl
         seed=rng,
         problem=problem_of(cfg["dataset"]),
     )
+    weights = run.model.get_weights()
+    store_arrays("playground", key, {"train_loss": run.train_loss, "test_loss": run.test_loss,
+                                     "seconds": run.seconds, "n_weights": len(weights),
+                                     **{f"w{i}": w for i, w in enumerate(weights)}})
     return data, run
 
 

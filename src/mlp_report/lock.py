@@ -1,0 +1,69 @@
+"""One book build per checkout at a time.
+
+Two builds in one checkout would share ``_build/stage``: one would re-stage the notebooks the other
+is rendering. :func:`hold_build_lock` takes an exclusive ``flock`` on ``_build/.build.lock`` for the
+rest of the process, and records who holds it, so a second build stops at once naming the first. The
+operating system drops the lock when the holder exits, however it exits (SIGKILL too): never stale.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+LOCK_NAME = ".build.lock"
+
+_held: dict[Path, int] = {}  # lock file -> open descriptor, for the life of this process
+
+
+class BuildLockedError(RuntimeError):
+    """Another build holds this checkout's build lock."""
+
+
+def lock_path(root: str | os.PathLike) -> Path:
+    """The build lock of the checkout at ``root``."""
+    return Path(root).resolve() / "_build" / LOCK_NAME
+
+
+def hold_build_lock(root: str | os.PathLike) -> Path:
+    """Take the build lock of ``root`` until this process exits, or fail at once naming the holder."""
+    path = lock_path(root)
+    if path in _held:
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o664)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.pread(fd, 4096, 0).decode(errors="replace").strip() or "a process that has not said who it is"
+        os.close(fd)
+        match = re.match(r"pid (\d+)", holder)
+        pid = match.group(1) if match else "<pid>"
+        raise BuildLockedError(
+            f"another build is running in this checkout ({holder}; lock {path}). Two builds would overwrite "
+            f"each other's staged notebooks in {path.parent / 'stage'}: wait for it to finish, or stop it "
+            f"(`kill {pid}`), then build again."
+        ) from None
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, f"pid {os.getpid()}, started {time.strftime('%Y-%m-%d %H:%M:%S')}: {_command()}\n".encode(), 0)
+    _held[path] = fd
+    return path
+
+
+def _command() -> str:
+    """How this process was started, e.g. ``python -m mlp_report.book --profile quick``."""
+    spec = getattr(sys.modules.get("__main__"), "__spec__", None)
+    args = sys.argv[1:] if spec is not None else sys.argv
+    return " ".join(["python", *(["-m", spec.name] if spec is not None else []), *args])
+
+
+def release_build_lock(root: str | os.PathLike) -> None:
+    """Give the lock of ``root`` back before this process exits (a no-op when it is not held)."""
+    fd = _held.pop(lock_path(root), None)
+    if fd is not None:
+        os.ftruncate(fd, 0)
+        os.close(fd)

@@ -1,0 +1,225 @@
+"""JupyterLab end to end, in headless Chromium on loopback: a chapter opened through Jupytext, run with the
+quick profile and saved keeps its .md and gains a paired .ipynb with outputs; the playground widget keeps
+its state across views and shows traits set from Python.
+
+JupyterLab serves a temporary copy of the chapters and ``jupytext.toml``, as ``make lab`` serves the
+checkout (root folder, token-less here because it listens on 127.0.0.1 only for this test).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+ROOT = Path(__file__).resolve().parents[1]
+CHAPTER = "task0"
+START_TIMEOUT = 90  # s for the server to answer
+RUN_TIMEOUT = 240_000  # ms for a quick chapter to run in the kernel (TensorFlow's import included)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory: pytest.TempPathFactory, mnist_dir: Path) -> Iterator[tuple[str, Path]]:
+    """``(base URL, served folder)`` of a JupyterLab on loopback serving a copy of the chapters."""
+    pytest.importorskip("jupyterlab", reason="JupyterLab is part of the test extra: make install")
+    served = tmp_path_factory.mktemp("lab")
+    shutil.copytree(ROOT / "chapters", served / "chapters", ignore=shutil.ignore_patterns("*.ipynb", ".ipynb_*"))
+    shutil.copy2(ROOT / "jupytext.toml", served / "jupytext.toml")
+    port = _free_port()
+    env = {**os.environ, "MNIST_DIR": str(mnist_dir), "JUPYTER_CONFIG_DIR": str(served / ".jupyter"),
+           "JUPYTERLAB_SETTINGS_DIR": str(served / ".jupyter" / "lab" / "user-settings"),
+           "JUPYTERLAB_WORKSPACES_DIR": str(served / ".jupyter" / "lab" / "workspaces")}
+    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
+           "--ServerApp.token=", "--ServerApp.password=", "--ServerApp.disable_check_xsrf=True",
+           f"--ServerApp.root_dir={served}", "--ServerApp.open_browser=False"]
+    if os.geteuid() == 0:
+        cmd.append("--allow-root")
+    log = (served / "lab.log").open("w")
+    server = subprocess.Popen(cmd, cwd=served, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + START_TIMEOUT
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}/api/status", timeout=2)
+            break
+        except OSError:
+            if server.poll() is not None or time.time() > deadline:
+                server.kill()
+                pytest.fail(f"JupyterLab did not start: {(served / 'lab.log').read_text()[-3000:]}")
+            time.sleep(0.5)
+    yield base, served
+    server.terminate()
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+    log.close()
+
+
+@pytest.fixture
+def lab_page(lab, browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page, errors
+    context.close()
+
+
+def _wait_idle(page, timeout=RUN_TIMEOUT) -> None:
+    """Wait until the notebook's kernel is idle and no cell is queued or running (prompt ``[*]``)."""
+    page.wait_for_function(
+        """() => {
+          const cells = [...document.querySelectorAll('.jp-Notebook .jp-InputArea-prompt')];
+          const status = document.querySelector('.jp-Notebook-ExecutionIndicator');
+          const busy = status && status.getAttribute('data-status') === 'busy';
+          return cells.length > 0 && !cells.some(c => c.textContent.includes('*')) && !busy;
+        }""",
+        timeout=timeout,
+    )
+
+
+def _set_cell(page, index: int, text: str) -> None:
+    """Replace the source of code cell ``index`` of the open notebook."""
+    editor = page.locator(".jp-Notebook .jp-CodeCell").nth(index).locator(".cm-content")
+    editor.click()
+    page.keyboard.press("Control+a")
+    page.keyboard.insert_text(text)
+    page.keyboard.press("Escape")
+
+
+def _run_menu(page, label: str) -> None:
+    page.click("text=Run >> nth=0")
+    page.click(f".lm-Menu-item:has-text('{label}') >> nth=0")
+
+
+def _open_with_jupytext(page, base: str, path: str) -> None:
+    folder, name = path.rsplit("/", 1)
+    page.goto(f"{base}/lab/tree/{folder}", wait_until="domcontentloaded")
+    item = page.locator(f".jp-DirListing-item[title^='Name: {name}']")
+    item.wait_for(timeout=60_000)
+    item.click(button="right")
+    page.click(".lm-Menu-item:has-text('Open With')")
+    page.click(".lm-Menu-item:has-text('Jupytext Notebook')")
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+    _select_kernel_if_asked(page)
+
+
+def _select_kernel_if_asked(page) -> None:
+    with contextlib.suppress(Exception):  # no dialog: the default kernel was started
+        page.click(".jp-Dialog button.jp-mod-accept", timeout=3_000)
+
+
+def test_chapter_runs_and_saves_its_pair_keeping_the_text(lab, lab_page) -> None:
+    base, served = lab
+    page, errors = lab_page
+    source = served / "chapters" / f"{CHAPTER}.md"
+    original = source.read_text()
+    _open_with_jupytext(page, base, f"chapters/{CHAPTER}.md")
+    # the parameters cell: switch to the quick profile, run everything, switch back, save
+    cell = page.locator(".jp-Notebook .jp-CodeCell").nth(0)
+    first = cell.locator(".cm-content").inner_text()
+    assert 'profile = "full"' in first
+    _set_cell(page, 0, first.replace('profile = "full"', 'profile = "quick"'))
+    _run_menu(page, "Run All Cells")
+    _wait_idle(page)
+    errors_shown = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count()
+    tracebacks = page.locator(".jp-RenderedText[data-mime-type='application/vnd.jupyter.error']").count()
+    assert tracebacks == 0, f"the chapter raised in JupyterLab ({errors_shown} stderr outputs)"
+    _set_cell(page, 0, first)
+    page.keyboard.press("Control+s")
+    pair = served / "chapters" / f"{CHAPTER}.ipynb"
+    deadline = time.time() + 30
+    while not pair.is_file() and time.time() < deadline:
+        time.sleep(0.5)
+    assert pair.is_file(), "saving did not write the paired .ipynb"
+    time.sleep(1)
+    notebook = json.loads(pair.read_text())
+    outputs = [o for c in notebook["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])]
+    assert any(o.get("output_type") in ("execute_result", "display_data") for o in outputs)
+    assert any("Total params" in json.dumps(o) for o in outputs)  # model.summary() ran
+    assert source.read_text() == original, "saving from JupyterLab changed the text notebook"
+    assert errors == []
+
+
+PLAYGROUND = """from mlp_report.playground.widget import playground_widget
+w = playground_widget("xor")
+w"""
+
+
+def _new_notebook_with_widget(base: str, page):
+    """A new notebook (Python 3) whose first cell displays ``w = playground_widget("xor")``."""
+    page.goto(f"{base}/lab", wait_until="domcontentloaded")
+    page.wait_for_selector(".jp-LauncherCard", timeout=60_000)
+    page.click(".jp-LauncherCard[title^='Python 3'] >> nth=0")
+    page.wait_for_selector(".jp-Notebook .jp-CodeCell .cm-content", timeout=60_000)
+    _select_kernel_if_asked(page)
+    _set_cell(page, 0, PLAYGROUND)
+    page.keyboard.press("Shift+Enter")
+    view = page.locator(".pg").nth(0)
+    view.locator("button.play").wait_for(timeout=RUN_TIMEOUT)
+    return view
+
+
+@pytest.mark.xfail(
+    strict=False,
+    reason="a new view of an existing playground widget starts from the initial weights (epoch 0) until the "
+    "widget restores the model's weights, epoch and losses on render",
+)
+def test_widget_displayed_again_shows_the_same_trained_state(lab, lab_page) -> None:
+    base, _ = lab
+    page, errors = lab_page
+    view = _new_notebook_with_widget(base, page)
+    start = float(view.locator(".test-loss").get_attribute("data-value"))
+    view.locator("select.speed").select_option("20")
+    view.locator("button.play").click()
+    page.wait_for_function("() => +document.querySelector('.pg .epoch').textContent >= 40", timeout=60_000)
+    view.locator("button.play").click()  # pause
+    epoch = int(view.locator(".epoch").inner_text())
+    trained = float(view.locator(".test-loss").get_attribute("data-value"))
+    assert trained < start
+
+    # display the same widget again: the new view shows the trained model, not a fresh one
+    _set_cell(page, 1, "w")
+    page.keyboard.press("Shift+Enter")
+    page.wait_for_function("() => document.querySelectorAll('.pg').length >= 2", timeout=30_000)
+    second = page.locator(".pg").nth(1)
+    second.locator(".epoch").wait_for()
+    assert int(second.locator(".epoch").inner_text()) == epoch
+    assert float(second.locator(".test-loss").get_attribute("data-value")) == pytest.approx(trained)
+    assert errors == []
+
+
+@pytest.mark.xfail(
+    strict=False, reason="the Speed selector does not follow `w.speed` set from Python until the widget's view "
+    "listens to every synced trait",
+)
+def test_widget_trait_set_from_python_reaches_the_control(lab, lab_page) -> None:
+    base, _ = lab
+    page, errors = lab_page
+    view = _new_notebook_with_widget(base, page)
+    assert view.locator("select.speed").input_value() != "100"
+    _set_cell(page, 1, "w.speed = 100")
+    page.keyboard.press("Shift+Enter")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.pg select.speed')].every(s => s.value === '100')", timeout=30_000
+    )
+    assert errors == []
