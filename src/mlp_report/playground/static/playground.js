@@ -783,7 +783,7 @@ function render({ model, el }) {
       const base = custom() ? points : [...sim.train, ...sim.test].map((p) => p.slice());
       points = [...base, [x, y, label]];
       usePoints(sim, points, true); message = "";
-      model.set("points", points.map((p) => p.slice())); sync(); drawPoints(); draw();
+      model.set("points", points.map((p) => p.slice())); sync(); build();
     };
     overlay.addEventListener("click", onDraw);
     const check = (cls, text, value, on) => { const b = h("input", { type: "checkbox", class: cls }); b.checked = value; b.addEventListener("change", () => on(b.checked)); return h("label", {}, b, text); };
@@ -817,7 +817,7 @@ function render({ model, el }) {
   // ---- the whole widget ----------------------------------------------------------------------------------
   function build() { // (re)create everything from the current config
     const c = sim.cfg, presets = Object.fromEntries((model.get("presets") || []).map((p) => [p.name, p.config]));
-    const presetName = Object.keys(presets).find((k) => JSON.stringify({ ...DEFAULT_CONFIG, ...presets[k] }) === JSON.stringify(c)) || "";
+    const presetName = custom() ? "" : Object.keys(presets).find((k) => JSON.stringify({ ...DEFAULT_CONFIG, ...presets[k] }) === JSON.stringify(c)) || "";
     const regression = isRegression(c.dataset);
     playBtn = h("button", { class: "play", "aria-label": running ? "Pause" : "Play", title: running ? "Pause" : "Play", onclick: () => play(!running) }, icon(running ? "pause" : "play"));
     speedSel = select("speed", [1, 5, 20, 100].map((v) => [v, `${v} epoch${v > 1 ? "s" : ""}`]), model.get("speed") || 1, (v) => { model.set("speed", +v); model.save_changes(); });
@@ -918,6 +918,7 @@ function render({ model, el }) {
       } }, "Export as Keras code"),
       io);
     msg = h("div", { class: "msg" }, message);
+    root.classList.toggle("drawing", !!drawClass);
     root.replaceChildren(top, h("div", { class: "pg-main" }, data, netCol, out), msg, port);
     drawPoints();
     draw();
