@@ -456,7 +456,7 @@ const ICONS = { // 24 x 24 paths (drawn here: no icon font, no network)
 };
 const icon = (name) => h("svg", { viewBox: "0 0 24 24", width: 18, height: 18, "aria-hidden": "true", style: "display:block;margin:auto;fill:currentColor" }, h("path", { d: ICONS[name] }));
 const field = (label, control, cls) => h("div", { class: "field" + (cls ? " " + cls : "") }, h("span", {}, label), control);
-const epochText = (n) => String(n).padStart(6, "0").replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+const epochText = (n) => String(n).padStart(6, "0"); // TF pads to six digits (no separators, so the text reads as a number)
 
 /** Points [[x, y, label]] from CSV text (x, y, label per line; a header line and blank lines are skipped). */
 export function parseCsv(text, regression) {
