@@ -293,6 +293,8 @@ def test_drawn_and_csv_points_train(widget_page, serve, open_page) -> None:
     start = read(page)
     reached = play_until(page, 100, 0.01)
     assert reached["loss"] < start["loss"] and reached["loss"] < 0.1
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.locator(".pg").screenshot(path=str(ARTIFACTS / "drawn-points.png"))
 
     csv = "x,y,label\n" + "\n".join(f"{x:.3f},{y:.3f},{1 if x * y > 0 else -1}" for x, y in rng.uniform(-5, 5, (80, 2)))
     page.fill(".pg textarea.json", csv)
