@@ -396,7 +396,7 @@ html[data-theme=dark] .pg,body[data-jp-theme-light=false] .pg{--pg-fg:#ddd;--pg-
 .pg button.round{width:26px;height:26px;border-radius:50%;padding:0;font-size:13px}
 .pg .epoch{font-size:20px;font-variant-numeric:tabular-nums;color:var(--pg-fg)}
 .pg .pg-main{display:flex;flex-wrap:wrap;gap:10px;align-items:flex-start}
-.pg .col-data{flex:0 0 100px}.pg .col-net{flex:1 1 280px;min-width:0;max-width:470px;position:relative}.pg .col-out{flex:0 0 ${HEAT_PX + AXIS + 4}px}
+.pg .col-data{flex:0 0 100px}.pg .ours{display:flex;flex-direction:column;gap:4px;margin-bottom:10px}.pg .ours select{width:100%}.pg .col-net{flex:1 1 280px;min-width:0;max-width:470px;position:relative}.pg .col-out{flex:0 0 ${HEAT_PX + AXIS + 4}px}
 .pg .sets{display:grid;grid-template-columns:repeat(2,46px);gap:5px;margin-bottom:6px}
 .pg canvas.dataset{width:46px;height:46px;border:2px solid var(--pg-border);border-radius:3px;cursor:pointer;opacity:.35;display:block;background:#fff}
 .pg canvas.dataset:hover{opacity:.85}.pg canvas.dataset.selected{border-color:var(--pg-fg);opacity:1;box-shadow:0 1px 5px rgba(0,0,0,.2)}
@@ -820,7 +820,7 @@ function render({ model, el }) {
     const presetName = custom() ? "" : Object.keys(presets).find((k) => JSON.stringify({ ...DEFAULT_CONFIG, ...presets[k] }) === JSON.stringify(c)) || "";
     const regression = isRegression(c.dataset);
     playBtn = h("button", { class: "play", "aria-label": running ? "Pause" : "Play", title: running ? "Pause" : "Play", onclick: () => play(!running) }, icon(running ? "pause" : "play"));
-    speedSel = select("speed", [1, 5, 20, 100].map((v) => [v, `${v} epoch${v > 1 ? "s" : ""}`]), model.get("speed") || 1, (v) => { model.set("speed", +v); model.save_changes(); });
+    speedSel = select("speed", [1, 5, 20, 100].map((v) => [v, String(v)]), model.get("speed") || 1, (v) => { model.set("speed", +v); model.save_changes(); });
     const top = h("div", { class: "pg-top" },
       h("div", { class: "ctl" },
         h("button", { class: "reset round", title: "Reset: same seeds, same data and initial weights", "aria-label": "Reset", onclick: () => { play(false); resetSim(); sync(); drawPoints(); draw(); } }, icon("reset")),
@@ -833,7 +833,8 @@ function render({ model, el }) {
       field("Reg. rate", select("reg_rate", REG_RATES.map((v) => [v, v]), c.reg_rate, (v) => setConfig({ reg_rate: +v }))),
       field("Problem type", select("problem", [["classification", "Classification"], ["regression", "Regression"]], regression ? "regression" : "classification", (v) => {
         if ((v === "regression") !== regression) { play(false); points = []; model.set("points", []); setConfig({ dataset: (v === "regression" ? REGRESSION_SETS : CLASSIFICATION_SETS)[0] }); }
-      })),
+      })));
+    const ours = h("div", { class: "ours" },
       field("Preset", select("preset", [["", "(custom)"], ...Object.keys(presets).map((k) => [k, k])], presetName, (v) => {
         if (!presets[v]) return;
         play(false);
@@ -842,7 +843,7 @@ function render({ model, el }) {
         if (JSON.stringify(next) === JSON.stringify(sim.cfg)) { resetSim(); sync(); build(); } // same config: restart it
         else setConfig(next);
       })),
-      field("Speed (per frame)", speedSel));
+      field("Epochs/frame", speedSel));
     // data column: TF's clickable thumbnails of the data sets of the problem type
     const sets = (regression ? REGRESSION_SETS : CLASSIFICATION_SETS).map((d) => {
       const cv = h("canvas", { class: `dataset${d === c.dataset && !custom() ? " selected" : ""}`, "data-dataset": d, width: 100, height: 100, title: d });
@@ -860,7 +861,7 @@ function render({ model, el }) {
         if (t === "" && empty) setConfig({ [key]: null }); else if (t !== "" && v >= 0 && v <= 4294967295) setConfig({ [key]: v }); else build();
       } });
     const rand = () => Math.floor(Math.random() * 2 ** 31);
-    const data = h("div", { class: "col-data" }, h("h4", {}, "Data"), h("div", { class: "sets" }, ...sets),
+    const data = h("div", { class: "col-data" }, ours, h("h4", {}, "Data"), h("div", { class: "sets" }, ...sets),
       range("ratio", "Training data", 10, 90, 10, `${Math.round(c.ratio * 100)}%`, (v) => v / 100),
       range("noise", "Noise", 0, 50, 5, String(c.noise)),
       range("batch_size", "Batch size", 1, 30, 1, String(c.batch_size)),
