@@ -51,8 +51,9 @@ lab: install  ## JupyterLab on the paired text notebooks (jupytext.toml pairs ch
 benchmark: install  ## fit vs compiled-loop speed (see README, Performance)
 	$(BIN)/python benchmarks/training_speed.py
 
-lint: install
-	$(BIN)/ruff check src tests benchmarks
+lint: install  ## ruff on the package, tests, tools and the chapters' code cells
+	$(BIN)/ruff check src tests benchmarks tools
+	$(BIN)/python tools/chapter_code.py lint
 
 clean:  ## everything built: the HTML, the executed chapters, the results and the training-run cache
 	rm -rf _build .cache artifacts .pytest_cache .ruff_cache
