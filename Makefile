@@ -9,7 +9,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 STAMP := $(VENV)/.installed
 
-.PHONY: install book test lab clean benchmark report-check lint
+.PHONY: install book test lab clean benchmark report-check lint pdf pdf-check
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,21 @@ book: install  ## execute the chapters that changed (full profile) and build _bu
 test: install  ## unit tests, quick-profile chapters, book build, browser checks
 	$(BIN)/python -m pytest
 
+# TeX for `make pdf`: Debian's packages, installed where the build's check finds something missing
+TEX_PACKAGES := texlive-xetex texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended \
+  texlive-pictures fonts-freefont-otf latexmk
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+pdf: install  ## the whole book as one PDF from the executed chapters (after make book): _build/pdf/mlp-report.pdf
+	@$(BIN)/python -m mlp_report.pdf --check-tex || { $(SUDO) apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $(TEX_PACKAGES); }
+	$(BIN)/python -m mlp_report.pdf
+
+pdf-check: install  ## checks on the PDF (after make pdf): text, captions, glued values, fonts, page images
+	@command -v pdftotext >/dev/null || { $(SUDO) apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends poppler-utils; }
+	$(BIN)/python -m pytest tests/report/test_pdf.py --full-report .cache/book/full --pdf _build/pdf/mlp-report.pdf
+
 report-check: install  ## checks on the executed full-profile notebooks (after make book)
 	$(BIN)/python -m pytest tests/report --full-report .cache/book/full
 
@@ -36,8 +51,9 @@ lab: install  ## JupyterLab on the paired text notebooks (jupytext.toml pairs ch
 benchmark: install  ## fit vs compiled-loop speed (see README, Performance)
 	$(BIN)/python benchmarks/training_speed.py
 
-lint: install
-	$(BIN)/ruff check src tests benchmarks
+lint: install  ## ruff on the package, tests, tools and the chapters' code cells
+	$(BIN)/ruff check src tests benchmarks tools
+	$(BIN)/python tools/chapter_code.py lint
 
 clean:  ## everything built: the HTML, the executed chapters, the results and the training-run cache
 	rm -rf _build .cache artifacts .pytest_cache .ruff_cache

@@ -4,7 +4,6 @@ synthetic histories, early stopping against Keras' own callback, remedy and more
 from __future__ import annotations
 
 import keras
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
@@ -295,27 +294,38 @@ def test_runs_of_selects_one_config():
         capacity.runs_of(frame, RunConfig(train_size=2_000))
 
 
-# --------------------------------------------------------------------------------------------------
-# Figures
-# --------------------------------------------------------------------------------------------------
 
 
-def test_figures_draw_from_synthetic_runs():
+def test_parameter_facts_and_the_chapters_configs():
+    facts = capacity.parameter_facts(capacity.parameter_table(build_mlp(2, 100)), 2, 100)
+    assert (facts["params"], facts["weights"], facts["biases"]) == (89_610, 89_400, 210)
+    assert (facts["params_three"], facts["extra_layer"], facts["biases_three"]) == (99_710, 10_100, 310)
+    assert facts["first_layer"] == "784 × 100 + 100 = 78,500" and facts["formula_calc"].endswith("= 89,610")
+    base = RunConfig(batch_size=32, train_size=1_000, epochs=10, eval_sets=("train", "val", "test"))
+    variants, more = capacity.study_configs(base, l2=1e-3, dropout=0.3, small_units=20, data_sizes=(1_000, 4_000))
+    assert list(variants) == ["no remedy", "L2 weight decay", "dropout", "smaller network"]
+    assert variants["no remedy"] is base and variants["dropout"].dropout == 0.3 and variants["smaller network"].units == 20
+    assert all(v.eval_sets == ("train", "test") for name, v in variants.items() if name != "no remedy")
+    assert more[0] is base and more[1].train_size == 4_000 and more[1].eval_schedule == "final"
+    assert more[1].epochs == capacity.budget_epochs(4_000, 32, 10 * base.updates_per_epoch)
+
+
+def test_curve_remedy_and_more_data_facts():
     runs = [synthetic_history(seed=s) for s in range(3)]
     summary = capacity.curve_summary(runs)
-    fig = capacity.learning_curves_figure(runs, summary)
-    ax_loss, ax_acc = fig.axes
-    assert ax_loss.get_xscale() == "log" and ax_acc.get_xscale() == "log"
-    assert len(ax_loss.collections) == 3  # a seed band per evaluated set
-    plt.close(fig)
-
+    facts = capacity.curve_facts(summary)
+    assert facts["best_test_epoch"] == summary.best_test_epoch and facts["overfits"] == int(summary.overfits)
+    assert facts["accuracy_gap"] == pytest.approx(100 * summary.accuracy_gap)
     frame = pd.DataFrame({"seed": [0, 1, 2], "params": 10, "history": runs})
-    seeds = {"none": capacity.final_metrics(frame), "early": capacity.early_stopping_metrics(frame, patience=5)}
-    fig = capacity.remedies_figure({"none": frame}, seeds, capacity.remedy_table(seeds))
-    assert len(fig.axes) == 2
-    plt.close(fig)
-
-    rows = sweep_rows()
-    fig = capacity.more_data_figure(rows, capacity.more_data_table(rows), budget="1,000 updates")
-    assert fig.axes[0].get_xscale() == "log"
-    plt.close(fig)
+    metrics = capacity.remedy_metrics({"no remedy": frame, "dropout": frame}, patience=5)
+    assert list(metrics) == ["no remedy", capacity.EARLY_ON_LOSS, capacity.EARLY_ON_ACCURACY, "dropout"]
+    epochs = capacity.early_stopping_facts(metrics, frame)
+    assert epochs["early_stop_epochs"] == ", ".join(map(str, metrics[capacity.EARLY_ON_LOSS]["epochs"]))
+    assert epochs["early_acc_best_epochs"] == ", ".join(map(str, metrics[capacity.EARLY_ON_ACCURACY]["best_epoch"]))
+    assert len(epochs["val_best_epochs"].split(", ")) == 3
+    sizes = capacity.more_data_table(sweep_rows())
+    more = capacity.more_data_facts(sizes)
+    assert (more["smallest_size"], more["largest_size"]) == (1_000, 5_000)
+    largest = sizes.loc[5_000, "test_accuracy"]
+    assert capacity.first_beating(sizes, 1_000, largest - 0.01) == (5_000, pytest.approx(largest))
+    assert capacity.first_beating(sizes, 1_000, 1.0) is None

@@ -251,29 +251,6 @@ def test_bad_parameters_name_the_parameter():
         cf.pair_stability([])
 
 
-def test_figures_show_every_cell_and_label_the_axes():
-    import matplotlib.pyplot as plt
-
-    y, p = predictions_from(CELLS)
-    cm = cf.confusion(y, p)
-    for normalise in (False, True):
-        fig = cf.confusion_figure(cm, normalise=normalise)
-        ax = fig.axes[0]
-        texts = [t.get_text() for t in ax.texts]
-        assert len(texts) == 100
-        assert ax.get_xlabel() == "predicted digit" and ax.get_ylabel() == "true digit"
-        assert ("7" in texts) if not normalise else (f"{100 * 7 / 61:.1f}" in texts)
-        plt.close(fig)
-
-    images = np.zeros((3, 28, 28), np.float32)
-    fig = cf.gallery_figure(images, [4, 4, 4], [9, 9, 9], [0.5, 0.9, 0.7], max_images=2)
-    titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
-    assert titles == ["4 → 9\n90 %", "4 → 9\n70 %"]  # most confident first, capped at max_images
-    plt.close(fig)
-    with pytest.raises(ConfigError, match="expected equally many"):
-        cf.gallery_figure(images, [4, 4], [9, 9, 9], [0.5, 0.9, 0.7])
-
-
 def test_display_table_keeps_the_index_as_a_column_and_formats_floats():
     table = cf.display_table(cf.top_confusions(cf.confusion(*predictions_from(CELLS)), k=2), decimals=1)
     assert list(table.columns) == ["rank", "true digit", "predicted as", "images", "share of the true digit (%)"]
@@ -281,3 +258,27 @@ def test_display_table_keeps_the_index_as_a_column_and_formats_floats():
     assert table.loc[0, "share of the true digit (%)"] == f"{100 * 7 / 61:.1f}"
     with pytest.raises(ConfigError, match="decimals=-1 is invalid"):
         cf.display_table(table, decimals=-1)
+
+
+def test_facts_of_a_matrix_its_pair_and_its_classes():
+    cm = cf.confusion(*predictions_from(CELLS))
+    facts = cf.matrix_facts(cm)
+    assert facts["matrix_total"] == int(cm.sum()) and facts["errors"] == int(cm.sum() - np.trace(cm))
+    assert facts["shown_accuracy"] == pytest.approx(100 * np.trace(cm) / cm.sum())
+    pair = cf.pair_facts(cm, k=5)
+    assert (pair["pair_true"], pair["pair_pred"], pair["pair_count"]) == (4, 9, 7)
+    assert pair["reverse_count"] == int(cm[9, 4]) and pair["top5_rows"] == 5
+    assert pair["pair_share_errors"] == pytest.approx(100 * 7 / facts["errors"]) and pair["even_share"] == pytest.approx(500 / 90)
+    report = cf.per_class_report(*predictions_from(CELLS))
+    classes = cf.class_facts(report)
+    assert classes["weakest"] == cf.weakest_class(report) and classes["lowest_recall"] == cf.weakest_class(report, "recall")
+    assert classes["weakest_f1"] == pytest.approx(100 * report.loc[classes["weakest"], "f1-score"])
+    shown = cf.report_table(report)
+    assert list(shown.columns) == ["precision (%)", "recall (%)", "F1 (%)", "test images"]
+    assert shown["recall (%)"].max() <= 100
+
+
+def test_weight_helps_compares_the_validation_f1():
+    summary = pd.DataFrame({"weight": [1.0, 2.0, 4.0], "target_f1": [0.90, 0.92, 0.89]})
+    assert cf.weight_helps(summary, 2.0) is True
+    assert cf.weight_helps(summary, 4.0) is False

@@ -60,7 +60,6 @@ def test_intervals_need_two_seeds():
     assert hp.intervals_apart([0.9], [0.8]) is None
     assert hp.intervals_apart([0.90, 0.91, 0.92], [0.80, 0.81, 0.82]) is True
     assert hp.intervals_apart([0.90, 0.80, 0.85], [0.84, 0.86, 0.85]) is False
-    assert hp.noise_phrase(None, apart_text="a", overlap_text="b") == "cannot be compared with a single seed"
     lo, hi = hp.t_interval([1.0, 2.0, 3.0])
     assert lo == pytest.approx(2 - 4.303 * 1 / np.sqrt(3), abs=1e-3) and hi == pytest.approx(4 - lo)
 
@@ -80,3 +79,46 @@ def test_heatmap_best_lr_per_batch():
                          "final_val_accuracy": [0.95, 0.90, 0.80, 0.92]})
     best = hp.best_lr_per_batch(hp.heatmap_table(runs))
     assert best.to_dict() == {8: 0.01, 128: 0.1}
+
+
+def test_facts_the_chapter_glues():
+    acc = {("batch_size", 8): 0.95, ("batch_size", 32): 0.90, ("batch_size", 128): 0.80,
+           ("learning_rate", 0.1): 0.97, ("learning_rate", 0.4): 0.3, ("hidden_layers", 4): 0.85}  # fmt: skip
+    runs = fake_runs(acc, noise=0.0)
+    table = hp.summary_table(runs, STUDY)
+    configs = [config for _, config in STUDY.one_at_a_time()]
+    overview = hp.overview_facts(table, runs, configs)
+    assert overview["n_settings"] == 9 and overview["n_unique"] == 7 and overview["n_runs"] == len(runs)
+    assert overview["default_accuracy"] == pytest.approx(90.0)
+    trend = hp.trend(table, runs, "batch_size", STUDY)
+    facts = hp.trend_facts(trend)
+    assert facts["best"] == 8 and facts["best_acc"] == pytest.approx(95.0) and facts["spread"] == pytest.approx(15.0)
+    bs = hp.batch_size_facts(table)
+    assert (bs["small"], bs["large"]) == (8, 128) and bs["updates_small"] > bs["updates_large"] and bs["updates_rho"] > 0.9
+    depth = hp.depth_facts(table)
+    assert (depth["min"], depth["max"]) == (1, 4)
+    lr = hp.learning_rate_facts(table, runs, STUDY)
+    assert lr["diverged"] == 3 and lr["runs"] == len(hp.sweep_rows(runs, "learning_rate", STUDY)) and lr["top"] == 0.4 and lr["top_acc"] == pytest.approx(30.0)
+    cost = hp.cost_facts(table, epochs=1)
+    assert cost["updates_per_epoch_small"] == STUDY.config(batch_size=8).updates_per_epoch
+    best, apart = hp.best_facts(table, runs, STUDY)
+    assert (best["best_parameter"], best["best_value"], best["best_lr"]) == ("learning rate", 0.1, 0.1)
+    assert (best["runner_parameter"], best["runner_value"]) == ("batch size", 8) and apart is True
+    assert hp.notable_row(table, "highest accuracy").value == 0.1
+    assert hp.notable_row(table, "lowest loss").value == 0.1
+    assert hp.notable_row(table, "cheapest").value == 0.1  # nothing else within half a point
+    beyond = hp.beyond_accuracy_facts(table, np.array([0, 0, 1, 2]))
+    assert (beyond["class_max_digit"], beyond["class_max"], beyond["class_min"]) == (0, 2, 0)
+    report = hp.results_report(table)
+    assert report["best"] == {"batch_size": 32, "hidden_layers": 2, "learning_rate": 0.1}
+    assert report["val_accuracy_by_setting"]["learning_rate=0.4"] == pytest.approx(0.3)
+
+
+def test_heatmap_facts_follow_the_best_rate_per_batch():
+    heat = pd.DataFrame([[0.9, 0.8], [0.85, 0.95]], index=[0.01, 0.1], columns=[8, 128])
+    facts = hp.heatmap_facts(heat)
+    assert (facts["best_lr_small"], facts["best_lr_large"], facts["bs_large"]) == (0.01, 0.1, 128)
+    assert facts["rho"] == pytest.approx(1.0) and (facts["peak_lr"], facts["peak_bs"]) == (0.1, 128)
+    assert facts["large_default_acc"] == pytest.approx(80.0) and facts["large_best_acc"] == pytest.approx(95.0)
+    flat = hp.heatmap_facts(pd.DataFrame([[0.9, 0.9], [0.8, 0.8]], index=[0.05, 0.1], columns=[8, 128]))
+    assert flat["rho"] == 0.0 and flat["large_default_acc"] == pytest.approx(90.0)  # no rate 0.01: the first row

@@ -9,7 +9,8 @@ import pytest
 from test_hyperparams import STUDY, fake_runs
 
 from mlp_report import hyperparams as hp
-from mlp_report import plots
+from mlp_report.figures import hyperparams as plots
+from mlp_report.narrative import hyperparams as story
 from mlp_report.sweeps import run_sweep
 from mlp_report.validation import DivergedWarning
 
@@ -58,7 +59,7 @@ def test_best_rule_and_trends_skip_diverged_settings():
     trend = hp.trend(table, runs, "learning_rate", STUDY)
     assert trend.best_value == 0.1 and trend.worst_value != 0.4  # 0.4 has no mean to compare
     assert trend.diverged == (0.4,)
-    assert trend.sentence("learning rate").endswith("(training diverged at learning rate 0.4, for every seed)")
+    assert story.trend_sentence(trend.shape, "learning rate", trend.diverged).endswith("(training diverged at learning rate 0.4, for every seed)")
     assert hp.trend(table, runs, "batch_size", STUDY).diverged == ()
 
 

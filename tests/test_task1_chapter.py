@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from mlp_report.notebook import read_glue
+from mlp_report.paths import results_dir
 from mlp_report.profiles import PROFILES
 from mlp_report.results import read_best_setting
 
@@ -12,7 +13,7 @@ KEYS = [
     "t1_seeds", "t1_n_settings", "t1_default_accuracy", "t1_fig_bs", "t1_fig_hl", "t1_fig_lr", "t1_fig_heat",
     "t1_fig_cost", "t1_table", "t1_bs_sentence", "t1_bs_hypothesis", "t1_hl_hypothesis", "t1_lr_hypothesis",
     "t1_heat_sentence", "t1_best_parameter", "t1_best_bs", "t1_best_hl", "t1_best_lr", "t1_best_acc",
-    "t1_loss_vs_acc", "t1_worst_recall", "t1_max_std", "t1_cheap_setting", "t1_orig_mean", "t1_report_json",
+    "t1_loss_vs_acc", "t1_worst_recall", "t1_max_std", "t1_cheap_setting", "t1_orig_mean",
 ]
 
 
@@ -29,7 +30,7 @@ def test_glue_keys_and_figures(quick_book):
 
 def test_best_setting_file_is_written_and_is_the_argmax(quick_book):
     best = read_best_setting("quick")
-    report = json.loads(read_glue(quick_book / "stage" / "chapters" / "task1.ipynb")["t1_report_json"])
+    report = json.loads((results_dir("quick") / "task1.json").read_text())
     assert best["setting"] == report["best"]
     quick = PROFILES["task1"]["quick"]
     assert best["setting"]["batch_size"] in quick["batch_sizes"]

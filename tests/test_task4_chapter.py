@@ -12,10 +12,11 @@ from papermill.exceptions import PapermillExecutionError
 from mlp_report import playground as pg
 from mlp_report.book import execute_chapter
 from mlp_report.notebook import cell_errors, read_glue, read_notebook
+from mlp_report.paths import results_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = (ROOT / "chapters" / "task4.md").read_text()
-PROSE_KEYS = sorted(set(re.findall(r"\{glue:\}`([^`]+)`", SOURCE)))
+PROSE_KEYS = sorted(set(re.findall(r"\{glue:(?:text)?\}`([^`:]+)(?::[^`]*)?`", SOURCE)))
 FIGURE_KEYS = sorted(set(re.findall(r"```\{glue:figure\} (\S+)", SOURCE)))
 TABLES = {"t4_config_table", "t4_results_table", "t4_spiral_features_table", "t4_bottleneck_table"}
 
@@ -62,7 +63,7 @@ def test_figures_are_images_and_tables_are_html(notebook):
 
 def test_results_are_consistent_with_the_tables(notebook):
     glue = read_glue(notebook)
-    results = json.loads(glue["t4_results_json"])
+    results = json.loads((results_dir("quick") / "task4.json").read_text())
     assert results["profile"] == "quick" and results["target"] == pg.TARGET_TEST_LOSS
     for group in ("noise_0", "noise_hard"):
         assert set(results[group]) == set(pg.PRESETS)

@@ -3,7 +3,7 @@
 Everything the Task 3 chapter computes lives here: the per-layer parameter calculation read off a built
 Keras model, the closed formula for ``L`` hidden layers of width ``h``, the analysis of per-epoch learning
 curves over seeds (where the test loss bottoms out, the generalization gap), early stopping replayed from
-a recorded validation curve, the remedy and more-data tables, and the chapter's figures.
+a recorded validation curve, the remedy and more-data tables (the figures are in :mod:`mlp_report.figures.capacity`).
 
 A "history" is the per-epoch record of one run (``mlp_report.training.train``): ``loss``/``accuracy``
 (running averages during the epoch) and ``<set>_loss``/``<set>_accuracy`` for every evaluated set
@@ -13,12 +13,12 @@ A "history" is the per-epoch record of one run (``mlp_report.training.train``): 
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
@@ -31,12 +31,6 @@ FORMULA = "P = (784·h + h) + (L−1)·(h·h + h) + (10·h + 10)"
 
 History = Mapping[str, Sequence[float]]
 Runs = pd.DataFrame | Sequence[History]
-
-SET_STYLE = {  # evaluated set -> (label, colour)
-    "train": ("training (the 1,000 images)", "C0"),
-    "val": ("validation", "C2"),
-    "test": ("test", "C3"),
-}
 
 
 # --------------------------------------------------------------------------------------------------
@@ -472,97 +466,126 @@ def more_data_display(table: pd.DataFrame) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------------------------------
-# Figures
+# The chapter's runs and the facts it glues (accuracies in percent, as the prose shows them)
 # --------------------------------------------------------------------------------------------------
 
-
-def _band(ax, x: np.ndarray, matrix: np.ndarray, *, label: str, color: str, linestyle: str = "-") -> None:
-    """Mean over seeds as a line, the range over seeds (min to max) as a shaded band."""
-    ax.plot(x, matrix.mean(0), color=color, linestyle=linestyle, label=label, lw=1.6)
-    if len(matrix) > 1:
-        ax.fill_between(x, matrix.min(0), matrix.max(0), color=color, alpha=0.2, lw=0)
+EARLY_ON_LOSS, EARLY_ON_ACCURACY = "early stopping (val. loss)", "early stopping (val. accuracy)"
 
 
-def learning_curves_figure(runs: Runs, summary: CurveSummary, *, sets: Sequence[str] = ("train", "val", "test")):
-    """Loss and accuracy after every epoch on a log epoch axis, mean over seeds with min–max bands,
-    with the epoch of the lowest mean test loss marked."""
-    fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 3.9))
-    first = histories(runs)[0]
-    shown = [s for s in sets if f"{s}_loss" in first]
-    epochs = np.arange(1, summary.epochs + 1)
-    for s in shown:
-        label, color = SET_STYLE.get(s, (s, None))
-        style = "--" if s == "val" else "-"
-        _band(ax_loss, epochs, curve(runs, f"{s}_loss"), label=label, color=color, linestyle=style)
-        _band(ax_acc, epochs, curve(runs, f"{s}_accuracy"), label=label, color=color, linestyle=style)
-    for ax in (ax_loss, ax_acc):
-        ax.axvline(summary.best_test_epoch, color="0.3", ls=":", lw=1.2)
-        ax.set_xscale("log")
-        ax.set_xlabel("epoch (log scale)")
-    ax_loss.plot(summary.best_test_epoch, summary.min_test_loss, "o", color="C3", ms=7, zorder=5,
-                 label=f"lowest test loss (epoch {summary.best_test_epoch})")
-    ax_loss.set_yscale("log")
-    ax_loss.set(ylabel="cross-entropy loss (log scale)", title="Loss")
-    ax_acc.set(ylabel="accuracy", title="Accuracy")
-    ax_loss.legend(fontsize=8)
-    ax_acc.legend(fontsize=8, loc="lower right")
-    fig.tight_layout()
-    return fig
+def parameter_facts(table: pd.DataFrame, hidden_layers: int, units: int) -> dict[str, Any]:
+    """The count of the built network (from :func:`parameter_table`), its formula filled in, and the
+    counts of the default two-layer and the original three-layer network."""
+    return {
+        "hidden": hidden_layers,
+        "units": units,
+        "params": int(table["parameters"].sum()),
+        "weights": int(table["weights"].sum()),
+        "biases": int(table["biases"].sum()),
+        "formula_calc": formula_calculation(hidden_layers, units),
+        "first_layer": table["calculation"].iloc[0],
+        "params_default": count_parameters(2, units),
+        "params_three": count_parameters(3, units),
+        "biases_three": count_biases(3, units),
+        "extra_layer": count_parameters(3, units) - count_parameters(2, units),
+    }
 
 
-def remedies_figure(curves: Mapping[str, Runs], per_seed: Mapping[str, pd.DataFrame], table: pd.DataFrame):
-    """Left: mean test accuracy per epoch of each trained variant in ``curves`` (log epoch axis, min–max
-    bands over seeds); for a remedy whose per-seed metrics have a ``best_epoch`` (early stopping), the
-    restored epochs are marked. Right: each remedy's test accuracy, mean ± sd (bars) and per seed (dots)."""
-    fig, (ax_curve, ax_bar) = plt.subplots(1, 2, figsize=(10, 4.6), gridspec_kw={"width_ratios": [1.25, 1]})
-    colors = {name: f"C{i}" for i, name in enumerate(table.index)}
-    for name, runs in curves.items():
-        acc = curve(runs, "test_accuracy")
-        _band(ax_curve, evaluated_epochs(runs, acc.shape[1]), acc, label=name, color=colors.get(name, "0.4"))
-    for name, frame in per_seed.items():
-        if "best_epoch" in frame:
-            ax_curve.plot(frame["best_epoch"], frame["test_accuracy"], "v", color=colors.get(name, "k"), ms=7,
-                          label=f"{name}: restored epochs", zorder=5)
-    ax_curve.set_xscale("log")
-    # zoom on the range where the remedies differ; the first epochs fall below the axis
-    ax_curve.set_ylim(max(0.0, float(table["test_accuracy"].min()) - 0.1), min(1.0, float(table["test_accuracy"].max()) + 0.03))
-    ax_curve.set(xlabel="epoch (log scale)", ylabel="test accuracy", title="Test accuracy during training")
-    ax_curve.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.17), ncol=2, frameon=False)
+def study_configs(base: Any, *, l2: float, dropout: float, small_units: int, data_sizes: Sequence[int]) -> tuple[dict[str, Any], list[Any]]:
+    """The plain overfitting run ``base`` (a ``RunConfig``) and its remedies by name, and the more-data
+    runs: each of ``data_sizes`` trained for the plain run's budget of SGD updates.
 
-    y = np.arange(len(table))
-    ax_bar.barh(y, table["test_accuracy"], color=[colors[n] for n in table.index], alpha=0.45)
-    ax_bar.errorbar(table["test_accuracy"], y, xerr=table["test_accuracy_sd"], fmt="none", ecolor="0.2", capsize=3)
-    for i, name in enumerate(table.index):
-        if name in per_seed:
-            values = per_seed[name]["test_accuracy"].to_numpy()
-            ax_bar.plot(values, np.full(len(values), i), "o", color="k", ms=3.5, alpha=0.7)
-    ax_bar.set_yticks(y, table.index)
-    ax_bar.invert_yaxis()
-    spread = float(table["test_accuracy_sd"].max())
-    low = float(table["test_accuracy"].min()) - 3 * spread - 0.01
-    high = float(table["test_accuracy"].max()) + 3 * spread + 0.01
-    ax_bar.set_xlim(max(0.0, low), min(1.0, high))
-    ax_bar.axvline(table["test_accuracy"].iloc[0], color="0.3", ls=":", lw=1.2)
-    ax_bar.set(xlabel="test accuracy (mean ± sd; dots: seeds)", title="Test accuracy of the returned model")
-    fig.tight_layout()
-    return fig
+    Evaluating 10,000 images after each of 500 epochs costs more than the training itself, so only the
+    plain run, whose curves and early-stopping replay need every epoch, evaluates after every epoch and on
+    the validation images too; the remedies evaluate at log-spaced epochs (their figure has a log epoch
+    axis), the more-data runs only at the end. The more-data point at the plain run's size is the plain
+    run itself (same config: one run, not two).
+    """
+    no_val = dataclasses.replace(base, eval_sets=("train", "test"), eval_schedule="log")
+    variants = {
+        "no remedy": base,
+        "L2 weight decay": dataclasses.replace(no_val, l2=l2),
+        "dropout": dataclasses.replace(no_val, dropout=dropout),
+        "smaller network": dataclasses.replace(no_val, units=small_units),
+    }
+    budget = base.epochs * base.updates_per_epoch
+    more = [
+        base
+        if n == base.train_size
+        else dataclasses.replace(
+            no_val, train_size=n, epochs=budget_epochs(n, base.batch_size, budget), eval_schedule="final"
+        )
+        for n in data_sizes
+    ]
+    return variants, more
 
 
-def more_data_figure(runs: pd.DataFrame, table: pd.DataFrame, *, budget: str, test_size: int = 10_000):
-    """Training and test accuracy against the training-set size (log axis) at a fixed budget; dots are seeds."""
-    _require_columns(runs, ("train_size", "final_train_accuracy", "final_test_accuracy"))
-    fig, ax = plt.subplots(figsize=(6.4, 3.9))
-    sizes = table.index.to_numpy()
-    ax.plot(sizes, table["train_accuracy"], "o-", color=SET_STYLE["train"][1], label="training (the images used)")
-    ax.plot(sizes, table["test_accuracy"], "s-", color=SET_STYLE["test"][1], label=f"test ({test_size:,} images)")
-    ax.plot(runs["train_size"], runs["final_test_accuracy"], ".", color="k", alpha=0.5, label="test, each seed")
-    for n, row in table.iterrows():
-        ax.annotate(f"{int(row['epochs']):,} epochs", (n, row["test_accuracy"]), textcoords="offset points",
-                    xytext=(0, 8), ha="center", fontsize=7, color="0.3")
-    ax.set_xscale("log")
-    ax.set_xticks(sizes, [f"{n:,}" for n in sizes])
-    ax.minorticks_off()
-    ax.set(xlabel="training images (log scale)", ylabel="final accuracy", title=f"More data at a fixed budget ({budget})")
-    ax.legend(fontsize=8, loc="lower right")
-    fig.tight_layout()
-    return fig
+def curve_facts(summary: CurveSummary) -> dict[str, Any]:
+    """The learning curves' facts: final losses and accuracies, the gap, where the test loss bottoms out."""
+    return {
+        "final_train_accuracy": 100 * summary.final_train_accuracy,
+        "final_test_accuracy": 100 * summary.final_test_accuracy,
+        "final_train_loss": summary.final_train_loss,
+        "final_test_loss": summary.final_test_loss,
+        "accuracy_gap": 100 * summary.accuracy_gap,
+        "loss_gap": summary.loss_gap,
+        "best_test_epoch": summary.best_test_epoch,
+        "min_test_loss": summary.min_test_loss,
+        "train_loss_at_best": summary.train_loss_at_best,
+        "test_loss_rise": summary.test_loss_rise,
+        "test_loss_rise_pct": 100 * summary.test_loss_rise / summary.min_test_loss,
+        "test_accuracy_at_best": 100 * summary.test_accuracy_at_best,
+        "best_test_accuracy_epoch": summary.best_test_accuracy_epoch,
+        "max_test_accuracy": 100 * summary.max_test_accuracy,
+        "overfits": int(summary.overfits),
+    }
+
+
+def remedy_metrics(variants: Mapping[str, pd.DataFrame], patience: int) -> dict[str, pd.DataFrame]:
+    """Per-seed metrics of the model each remedy returns: the plain run (``variants["no remedy"]``), early
+    stopping replayed on it (monitoring the validation loss, then the validation accuracy), and every
+    trained remedy of ``variants``."""
+    plain = variants["no remedy"]
+    return {
+        "no remedy": final_metrics(plain),
+        EARLY_ON_LOSS: early_stopping_metrics(plain, monitor="val_loss", patience=patience),
+        EARLY_ON_ACCURACY: early_stopping_metrics(plain, monitor="val_accuracy", patience=patience),
+        **{name: final_metrics(frame) for name, frame in variants.items() if name != "no remedy"},
+    }
+
+
+def early_stopping_facts(per_seed: Mapping[str, pd.DataFrame], plain: pd.DataFrame) -> dict[str, str]:
+    """The epochs early stopping stops after and restores, per seed (as the prose lists them, ``12, 14``),
+    monitoring the validation loss (``early_*``) or accuracy (``early_acc_*``), and the epochs of the
+    lowest validation loss over the whole run (``val_best_epochs``)."""
+
+    def listed(values: Any) -> str:
+        return ", ".join(map(str, values))
+
+    unbounded = early_stopping_metrics(plain, monitor="val_loss", patience=None)
+    facts = {"val_best_epochs": listed(unbounded["best_epoch"])}
+    for key, name in {"early": EARLY_ON_LOSS, "early_acc": EARLY_ON_ACCURACY}.items():
+        facts[f"{key}_stop_epochs"] = listed(per_seed[name]["epochs"])
+        facts[f"{key}_best_epochs"] = listed(per_seed[name]["best_epoch"])
+    return facts
+
+
+def more_data_facts(sizes: pd.DataFrame) -> dict[str, Any]:
+    """The smallest and largest training set of :func:`more_data_table`: sizes, epochs, test accuracy
+    (percent) and gap (points)."""
+    smallest, largest = sizes.index.min(), sizes.index.max()
+    return {
+        "smallest_size": int(smallest),
+        "largest_size": int(largest),
+        "largest_epochs": int(sizes.loc[largest, "epochs"]),
+        "smallest_size_accuracy": 100 * sizes.loc[smallest, "test_accuracy"],
+        "largest_size_accuracy": 100 * sizes.loc[largest, "test_accuracy"],
+        "smallest_gap": 100 * sizes.loc[smallest, "gap"],
+        "largest_gap": 100 * sizes.loc[largest, "gap"],
+    }
+
+
+def first_beating(sizes: pd.DataFrame, train_size: int, accuracy: float) -> tuple[int, float] | None:
+    """The smallest training set larger than ``train_size`` whose test accuracy beats ``accuracy``, with
+    its accuracy; ``None`` if there is none."""
+    beating = [n for n in sizes.index if n > train_size and sizes.loc[n, "test_accuracy"] > accuracy]
+    return (int(beating[0]), float(sizes.loc[beating[0], "test_accuracy"])) if beating else None

@@ -15,6 +15,7 @@ from .sweeps import RunConfig
 DEFAULTS = {"batch_size": 32, "hidden_layers": 2, "learning_rate": 0.01}
 PARAMETERS = tuple(DEFAULTS)
 LABELS = {"batch_size": "batch size", "hidden_layers": "hidden layers", "learning_rate": "learning rate"}
+SHORT = {"batch_size": "bs", "hidden_layers": "hl", "learning_rate": "lr"}  # in the chapter's glue keys
 
 
 @dataclass(frozen=True)
@@ -189,17 +190,6 @@ class Trend:
     separable: bool | None  # best and worst 95 % intervals do not overlap (None: one seed, unknown)
     diverged: tuple[float, ...] = ()  # values where every seed diverged: outside the curve, said in the sentence
 
-    def sentence(self, label: str) -> str:
-        text = {
-            "rises": f"accuracy rises with the {label}",
-            "falls": f"accuracy falls as the {label} grows",
-            "peaks inside the range": f"accuracy peaks inside the range of the {label}",
-            "is flat": f"accuracy hardly depends on the {label}",
-        }[self.shape]
-        if self.diverged:
-            text += f" (training diverged at {label} {', '.join(f'{v:g}' for v in self.diverged)}, for every seed)"
-        return text
-
 
 def trend(table: pd.DataFrame, runs: pd.DataFrame, parameter: str, study: Study, flat_below: float = 0.003) -> Trend:
     """Classify the curve of one parameter from its mean accuracies and seed intervals."""
@@ -231,13 +221,6 @@ def intervals_apart(high: Sequence[float], low: Sequence[float]) -> bool | None:
     return bool(t_interval(high)[0] > t_interval(low)[1])
 
 
-def noise_phrase(apart: bool | None, *, apart_text: str, overlap_text: str) -> str:
-    """Prose for an interval comparison that stays true with one seed."""
-    if apart is None:
-        return "cannot be compared with a single seed"
-    return apart_text if apart else overlap_text
-
-
 def heatmap_table(runs: pd.DataFrame) -> pd.DataFrame:
     """Mean validation accuracy, learning rates as rows and batch sizes as columns (``nan`` where every
     seed diverged; diverged runs are never averaged in)."""
@@ -249,3 +232,210 @@ def heatmap_table(runs: pd.DataFrame) -> pd.DataFrame:
 def best_lr_per_batch(heat: pd.DataFrame) -> pd.Series:
     """For each batch size, the learning rate with the highest mean validation accuracy."""
     return heat.idxmax(axis=0)
+
+
+# --------------------------------------------------------------------------------------------------
+# Facts the chapter glues (fractions of accuracy are given in percent, as the prose shows them)
+# --------------------------------------------------------------------------------------------------
+
+
+def _sweep(table: pd.DataFrame, parameter: str) -> pd.DataFrame:
+    return table[table.parameter == parameter].sort_values("value")
+
+
+def default_row(table: pd.DataFrame) -> pd.Series:
+    """The summary row of the default setting (from the batch-size sweep)."""
+    return table[(table.parameter == "batch_size") & (table.value == DEFAULTS["batch_size"])].iloc[0]
+
+
+def overview_facts(table: pd.DataFrame, runs: pd.DataFrame, configs: Sequence[RunConfig]) -> dict[str, float]:
+    """How many settings, distinct settings and runs, the training minutes and the default's accuracy."""
+    return {
+        "n_settings": len(table),
+        "n_unique": len(set(configs)),
+        "n_runs": len(runs),
+        "total_minutes": float(runs["fit_seconds"].sum()) / 60,
+        "default_accuracy": 100 * default_row(table).val_accuracy,
+        "min_seeds_per_point": int(table.seeds.min()),
+    }
+
+
+def trend_facts(found: Trend) -> dict[str, float]:
+    """The best and worst point of a sweep, their spread in points and the rank correlation."""
+    return {
+        "best": found.best_value,
+        "best_acc": 100 * found.best_accuracy,
+        "worst": found.worst_value,
+        "worst_acc": 100 * found.worst_accuracy,
+        "spread": 100 * found.spread,
+        "rho": found.rho,
+    }
+
+
+def batch_size_facts(table: pd.DataFrame) -> dict[str, float]:
+    """Updates of the smallest and largest batch size and how accuracy correlates with log(updates)."""
+    sweep = _sweep(table, "batch_size")
+    return {
+        "updates_rho": float(np.corrcoef(np.log(sweep.updates), sweep.val_accuracy)[0, 1]),
+        "updates_small": int(sweep.updates.iloc[0]),
+        "updates_large": int(sweep.updates.iloc[-1]),
+        "small": sweep.value.iloc[0],
+        "large": sweep.value.iloc[-1],
+    }
+
+
+def depth_facts(table: pd.DataFrame) -> dict[str, float]:
+    """Parameters of the shallowest and deepest network, and the depth where the seeds disagree most."""
+    sweep = _sweep(table, "hidden_layers")
+    most_spread = sweep.sort_values("val_accuracy_std").iloc[-1]
+    return {
+        "params_min": int(sweep.params.iloc[0]),
+        "params_max": int(sweep.params.iloc[-1]),
+        "min": int(sweep.value.iloc[0]),
+        "max": int(sweep.value.iloc[-1]),
+        "std_max": 100 * most_spread.val_accuracy_std,
+        "std_max_value": int(most_spread.value),
+    }
+
+
+def learning_rate_facts(table: pd.DataFrame, runs: pd.DataFrame, study: Study) -> dict[str, float]:
+    """Runs that ended below 50 % accuracy, and the largest rate's accuracy."""
+    rows = sweep_rows(runs, "learning_rate", study)
+    top = _sweep(table, "learning_rate").iloc[-1]
+    return {
+        "diverged": int((rows.final_val_accuracy < 0.5).sum()),
+        "runs": len(rows),
+        "top": top.value,
+        "top_acc": 100 * top.val_accuracy,
+    }
+
+
+def heatmap_facts(heat: pd.DataFrame) -> dict[str, float]:
+    """The best learning rate at the smallest and largest batch size, how it scales (correlation of the
+    logarithms), the best cell, and the largest batch at its best rate and at rate 0.01."""
+    best_lr = best_lr_per_batch(heat)
+    rho = 0.0
+    if best_lr.nunique() > 1:
+        rho = float(np.corrcoef(np.log(best_lr.index.to_numpy(float)), np.log(best_lr.to_numpy(float)))[0, 1])
+    large = best_lr.index[-1]
+    (peak_lr, peak_bs), cells = heat.stack().idxmax(), heat.stack()
+    at_default = heat.loc[0.01, large] if 0.01 in heat.index else heat[large].iloc[0]
+    return {
+        "rho": rho,
+        "best_lr_small": best_lr.iloc[0],
+        "bs_small": best_lr.index[0],
+        "best_lr_large": best_lr.iloc[-1],
+        "bs_large": large,
+        "peak_lr": peak_lr,
+        "peak_bs": peak_bs,
+        "peak_acc": 100 * cells.max(),
+        "large_best_acc": 100 * heat[large].max(),
+        "large_default_acc": 100 * at_default,
+    }
+
+
+def cost_facts(table: pd.DataFrame, epochs: int) -> dict[str, float]:
+    """Median seconds per run and updates per epoch of the first and last batch size of the sweep."""
+    sweep = table[table.parameter == "batch_size"].set_index("value")
+    return {
+        "time_small": sweep.seconds.iloc[0],
+        "time_large": sweep.seconds.iloc[-1],
+        "time_ratio": sweep.seconds.iloc[0] / sweep.seconds.iloc[-1],
+        "updates_per_epoch_small": int(sweep.updates.iloc[0] // epochs),
+        "updates_per_epoch_large": int(sweep.updates.iloc[-1] // epochs),
+    }
+
+
+def runner_up(table: pd.DataFrame, best: pd.Series) -> pd.Series:
+    """The most accurate setting other than ``best``."""
+    ranked = table.sort_values("val_accuracy", ascending=False)
+    return ranked[(ranked.parameter != best.parameter) | (ranked.value != best.value)].iloc[0]
+
+
+def chosen_setting(best: pd.Series) -> dict[str, float]:
+    """The best row as a setting of the three parameters (integers, and a float learning rate)."""
+    return {k: (int(best[k]) if k != "learning_rate" else float(best[k])) for k in DEFAULTS}
+
+
+def best_facts(table: pd.DataFrame, runs: pd.DataFrame, study: Study) -> tuple[dict[str, float], bool | None]:
+    """The chosen setting, its accuracy and seed spread, the runner-up, and whether their seed intervals
+    lie apart (``None`` with one seed)."""
+    best, runner = best_setting(table), runner_up(table, best_setting(table))
+    setting = chosen_setting(best)
+
+    def accuracies(row: pd.Series) -> pd.Series:
+        return sweep_rows(runs, row.parameter, study).query("value == @row.value").final_val_accuracy
+
+    facts = {
+        "best_parameter": LABELS[best.parameter],
+        "best_value": best.value,
+        "best_bs": setting["batch_size"],
+        "best_hl": setting["hidden_layers"],
+        "best_lr": setting["learning_rate"],
+        "best_acc": 100 * best.val_accuracy,
+        "best_std": 100 * best.val_accuracy_std,
+        "runner_parameter": LABELS[runner.parameter],
+        "runner_value": runner.value,
+        "runner_acc": 100 * runner.val_accuracy,
+    }
+    return facts, intervals_apart(accuracies(best), accuracies(runner))
+
+
+def beyond_accuracy_facts(table: pd.DataFrame, y_val: np.ndarray) -> dict[str, float]:
+    """What accuracy hides: the weakest class recall anywhere, the chosen setting's weakest class, the
+    largest seed spread, the class balance of ``y_val`` and the cheapest setting within half a point."""
+    best, default = best_setting(table), default_row(table)
+    weakest, most_spread = notable_row(table, "weakest class"), notable_row(table, "largest spread")
+    cheap = notable_row(table, "cheapest")
+    counts = np.bincount(y_val, minlength=10)
+    return {
+        "worst_recall": 100 * weakest.worst_recall,
+        "worst_recall_digit": int(weakest.worst_class),
+        "worst_recall_acc": 100 * weakest.val_accuracy,
+        "best_worst_recall": 100 * best.worst_recall,
+        "best_worst_digit": int(best.worst_class),
+        "best_macro_f1": 100 * best.macro_f1,
+        "max_std": 100 * most_spread.val_accuracy_std,
+        "class_min": int(counts.min()),
+        "class_min_digit": int(counts.argmin()),
+        "class_max": int(counts.max()),
+        "class_max_digit": int(counts.argmax()),
+        "best_seconds": best.seconds,
+        "default_seconds": default.seconds,
+        "cheap_acc": 100 * cheap.val_accuracy,
+        "cheap_seconds": cheap.seconds,
+    }
+
+
+NOTABLE_ROWS = ("lowest loss", "highest accuracy", "weakest class", "largest spread", "cheapest")
+
+
+def notable_row(table: pd.DataFrame, which: str) -> pd.Series:
+    """One notable row of the summary: the "lowest loss", the "highest accuracy", the "weakest class"
+    (lowest worst-class recall), the "largest spread" over seeds, or the "cheapest" setting within half a
+    point of the best accuracy."""
+    if which == "cheapest":
+        best = best_setting(table)
+        return table[table.val_accuracy >= best.val_accuracy - 0.005].sort_values("seconds").iloc[0]
+    column, pick = {
+        "lowest loss": ("val_loss", "idxmin"),
+        "highest accuracy": ("val_accuracy", "idxmax"),
+        "weakest class": ("worst_recall", "idxmin"),
+        "largest spread": ("val_accuracy_std", "idxmax"),
+    }[which]
+    return table.loc[getattr(table[column], pick)()]
+
+
+def results_report(table: pd.DataFrame) -> dict:
+    """The machine-readable summary the chapter writes to ``task1.json``."""
+    best = best_setting(table)
+    return {
+        "seeds_per_point": table.seeds.tolist(),
+        "settings": len(table),
+        "default_val_accuracy": float(default_row(table).val_accuracy),
+        "val_accuracy_by_setting": {
+            f"{p}={v:g}": float(a) for p, v, a in zip(table.parameter, table.value, table.val_accuracy, strict=True)
+        },
+        "best": chosen_setting(best),
+        "best_val_accuracy": float(best.val_accuracy),
+    }

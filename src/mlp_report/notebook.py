@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import numbers
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -33,25 +32,31 @@ def plain(value: Any) -> Any:
     return value
 
 
-def glue(name: str, value: Any, fmt: str | None = None) -> Any:
-    """Glue ``value`` (formatted with ``fmt`` if given) for ``{glue:}`name``` in the prose.
+def glue(name: str, value: Any) -> Any:
+    """Glue the raw ``value`` for the prose, which formats numbers in the role (``{glue:text}`name:.2f```).
 
-    Numbers are glued as formatted text so that the page never shows ``np.float64(...)``;
-    DataFrames become compact tables without the index; figures are glued as they are. Returns the value for reuse in the cell.
+    NumPy scalars become Python ones (so ``text/plain`` is a literal the role can format), strings
+    display without quotes, DataFrames become compact tables without the index, figures are glued as
+    they are. Returns the value for reuse in the cell.
     """
     from myst_nb import glue as myst_glue
 
     value = plain(value)
     if _is_dataframe(value):
-        shown = table_style(value)
+        shown: Any = table_style(value)
     elif isinstance(value, str):
-        shown: Any = Text(value)
-    elif isinstance(value, numbers.Number) and not isinstance(value, bool):
-        shown = Text(format(value, fmt) if fmt else (f"{value:,}" if isinstance(value, int) else f"{value:.4g}"))
+        shown = Text(value)
     else:
         shown = value
     myst_glue(name, shown, display=False)
     return value
+
+
+def glue_all(facts: Mapping[str, Any], prefix: str = "") -> Mapping[str, Any]:
+    """Glue every fact of ``facts`` under ``prefix + name``; returns ``facts``."""
+    for name, value in facts.items():
+        glue(prefix + name, value)
+    return facts
 
 
 def _is_dataframe(value: Any) -> bool:
@@ -67,10 +72,9 @@ def table_style(frame):
     )
 
 
-def glue_percent(name: str, fraction: float, digits: int = 2) -> float:
-    """Glue a fraction as a percentage string, e.g. 0.9731 -> ``97.31 %`` (``nan``: "no value (diverged)")."""
-    value = plain(fraction)
-    glue(name, f"{100 * value:.{digits}f} %" if value == value else "no value (diverged)")
+def glue_percent(name: str, fraction: float) -> float:
+    """Glue a fraction in percent (0.9731 -> 97.31), for a role such as ``{glue:text}`name:.2f` %``."""
+    glue(name, 100 * plain(fraction))
     return fraction
 
 
@@ -108,10 +112,3 @@ def cell_errors(path: str | Path) -> list[str]:
             if out.get("output_type") == "error":
                 errors.append(f"{out.get('ename')}: {out.get('evalue')}")
     return errors
-
-
-def write_json(path: str | Path, payload: Mapping[str, Any]) -> Path:
-    """Write ``payload`` as JSON atomically (temp file + rename)."""
-    from .paths import atomic_write_text
-
-    return atomic_write_text(path, json.dumps(payload, indent=2, default=plain))

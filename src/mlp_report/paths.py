@@ -76,6 +76,17 @@ def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
     return path
 
 
+def write_json(path: str | os.PathLike, payload: Any) -> Path:
+    """Write ``payload`` as indented JSON through :func:`atomic_write_text` (NumPy scalars become numbers)."""
+    return atomic_write_text(path, json.dumps(payload, indent=2, default=_plain))
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "item"):  # NumPy scalars
+        return value.item()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
 def digest(*parts: Any) -> str:
     """sha256 over JSON-able values and NumPy arrays (their dtype, shape and bytes), in order."""
     import numpy as np

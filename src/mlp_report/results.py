@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .notebook import write_json
-from .paths import results_dir
+from .paths import results_dir, write_json
 from .profiles import PROFILE_NAMES
 from .validation import ConfigError, require_choice, require_float, require_int
 

@@ -272,6 +272,20 @@ def test_build_model_uses_the_playground_init_and_tanh_output():
     assert out.dtype == np.float64 and np.all(np.abs(out) <= 1)
 
 
+def test_regression_has_a_linear_output_as_the_playground():
+    assert [pg.problem_of(d) for d in pg.DATASETS] == ["classification"] * 4 + ["regression"] * 2
+    assert pg.output_activation("regression") == "linear" and pg.output_activation("classification") == "tanh"
+    model = pg.build_model(2, (3,), seed=4, problem="regression")
+    assert model.layers[-1].activation.__name__ == "linear"
+    out = pg.predict(model, np.array([[100.0, -100.0], [0.0, 0.0]]), ("x1", "x2"))
+    assert np.all(np.isfinite(out))
+    data = pg.make_split("reg-plane", 0, 0.5, 1)
+    run = pg.train(data, hidden=(2,), learning_rate=0.01, epochs=3, problem="regression", seed=2)
+    assert run.problem == "regression" and run.final_test_loss < run.test_loss[0]
+    with pytest.raises(ConfigError, match=r"problem='ranking' is invalid: expected one of 'classification', 'regression'"):
+        pg.build_model(2, (3,), problem="ranking")
+
+
 def _reference_sgd(data, features_used, hidden_units, lr, batch_size, epochs, seed, rate=0.0):
     """The playground's update rule in plain NumPy for a 1-hidden-layer tanh network."""
     w1, b1, w2, b2 = (p.copy() for p in pg.init_params(len(features_used), (hidden_units,), seed))
@@ -286,11 +300,11 @@ def _reference_sgd(data, features_used, hidden_units, lr, batch_size, epochs, se
             n = len(xb)
             g_w2, g_b2 = h.T @ d_out, d_out.sum(0)
             g_w1, g_b1 = xb.T @ d_h, d_h.sum(0)
-            # nn.ts updateWeights: w -= lr / n * (sum of gradients + rate * w) (L2), bias without it
-            w2 -= lr / n * (g_w2 + rate * w2)
-            b2 -= lr / n * g_b2
-            w1 -= lr / n * (g_w1 + rate * w1)
-            b1 -= lr / n * g_b1
+            # nn.ts updateWeights: w -= lr / n * (sum of gradients), then w -= lr * rate * w_before (L2);
+            # biases without it
+            w2, w1 = w2 - lr / n * g_w2 - lr * rate * w2, w1 - lr / n * g_w1 - lr * rate * w1
+            b2 -= lr * g_b2 / n
+            b1 -= lr * g_b1 / n
     out = np.tanh(np.tanh(pg.features(data.x_test, features_used) @ w1 + b1) @ w2 + b2)[:, 0]
     return pg.playground_loss(out, data.y_test)
 

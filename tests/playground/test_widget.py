@@ -14,8 +14,11 @@ from mlp_report.playground.widget import (
     ESM_PATH,
     PlaygroundWidget,
     compact_js,
+    data_split,
     layer_sizes,
     load_export,
+    network_losses,
+    network_outputs,
     playground_widget,
     preset_configs,
     validate_config,
@@ -149,7 +152,8 @@ def test_export_import_round_trip(tmp_path) -> None:
     for given in (text, json.loads(text)):
         copy = PlaygroundWidget.from_json(given)
         assert (copy.config, copy.weights, copy.epoch) == (source.config, source.weights, 42)
-        assert copy.losses == {"train": [], "test": []}
+        train, test = network_losses(source.config, source.weights)
+        assert copy.losses == {"train": [train], "test": [test]}  # the losses of the imported weights
     path = tmp_path / "state.json"
     source.export_json(path)
     target = playground_widget("spiral")
@@ -183,9 +187,62 @@ def test_esm_is_compact_and_self_contained() -> None:
     esm = PlaygroundWidget(presets={}).get_state()["_esm"]
     source = ESM_PATH.read_text()
     assert esm == compact_js(source)
-    assert len(esm) < 0.9 * len(source) and len(esm) < 30_000, len(esm)
+    assert len(esm) < 0.9 * len(source) and len(esm) < 70_000, len(esm)  # stored in every widget's state
     # no imports at all (so none from a URL), and a default export with render for anywidget
     assert not re.search(r"^\s*import\b|\bimport\s*\(", source, re.M)
     assert "export default { render }" in esm
     # compaction removes whole-line comments only
     assert compact_js("  // note\n/** doc\n * more */\nconst a = 1; // kept\n") == "const a = 1; // kept\n"
+
+
+def test_dead_links_travel_with_the_weights() -> None:
+    widget = PlaygroundWidget({"hidden": [2]}, presets={})
+    weights = random_weights(widget.config)
+    assert widget.dead() == []  # nothing from the front end yet
+    weights[0]["dead"] = [[True, False], [False, False]]
+    weights[0]["kernel"][0][0] = 0.0
+    widget.weights = weights
+    assert widget.weights == weights  # kept as given
+    assert [d.tolist() for d in widget.dead()] == [[[True, False], [False, False]], [[False], [False]]]
+    assert json.loads(widget.export_json())["weights"][0]["dead"] == weights[0]["dead"]
+    with pytest.raises(ConfigError, match=r"weights\[0\]\['dead'\]=.* is invalid: expected \(2, 2\) booleans"):
+        validate_weights([{**weights[0], "dead": [[1, 0], [0, 0]]}, weights[1]], (2, 2, 1))
+    with pytest.raises(ConfigError, match=r"weights\[0\]\['dead'\]=.* is invalid"):
+        validate_weights([{**weights[0], "dead": [[True]]}, weights[1]], (2, 2, 1))
+
+
+def test_weights_set_from_python_come_with_their_losses() -> None:
+    widget = playground_widget("xor")
+    weights = random_weights(widget.config, seed=5)
+    widget.weights = weights
+    train, test = network_losses(widget.config, weights)
+    assert widget.losses == {"train": [train], "test": [test]}
+    assert 0 < test < 10
+
+
+def test_points_are_checked_and_exported(tmp_path) -> None:
+    widget = playground_widget("xor")
+    points = [[1.0, 2.0, 1.0], [-3.0, 0.5, -1.0], [2.0, -2.0, -1.0], [0.0, 4.0, 1.0]]
+    widget.points = points
+    assert widget.to_dict()["points"] == points
+    copy = PlaygroundWidget.from_json(widget.export_json())
+    assert copy.points == points
+    split = data_split(widget.config, points)
+    assert len(split.x_train) == 2 and len(split.x_test) == 2
+    assert sorted(map(tuple, np.c_[np.r_[split.x_train, split.x_test], np.r_[split.y_train, split.y_test]].tolist())) == sorted(map(tuple, points))
+    for bad, why in (([[1, 2]], "expected a list of \\[x, y, label\\]"), ([[1, 2, 3], [0, 0, 1]], "labels from -1 to 1"),
+                     ([[1, 2, float("nan")], [0, 0, 1]], "finite"), ([[1, 2, 1]], "at least 2 points"), ("1,2,1", "expected a list")):
+        with pytest.raises(ConfigError, match=f"points=.* is invalid: .*{why}"):
+            widget.points = bad
+    assert widget.points == points
+
+
+def test_network_outputs_agree_with_the_keras_model() -> None:
+    """network_outputs (the Python side of the browser checks) is the forward pass of the port's Keras model."""
+    config = preset_configs()["spiral"]
+    params = pg.init_params(len(config["features"]), config["hidden"], seed=3)
+    weights = [{"kernel": params[k].tolist(), "bias": params[k + 1].tolist()} for k in range(0, len(params), 2)]
+    model = pg.build_model(len(config["features"]), config["hidden"], config["activation"], seed=None)
+    model.set_weights(params)
+    _, points = pg.grid(20)
+    np.testing.assert_allclose(network_outputs(config, weights, points), pg.predict(model, points, config["features"]), atol=1e-6)

@@ -17,7 +17,13 @@ import numpy as np
 import pytest
 
 from mlp_report import playground as pg
-from mlp_report.playground.widget import DEFAULT_CONFIG, ESM_PATH, PlaygroundWidget, preset_configs
+from mlp_report.playground.widget import (
+    DEFAULT_CONFIG,
+    ESM_PATH,
+    RESET_KEYS,
+    PlaygroundWidget,
+    preset_configs,
+)
 
 NODE = shutil.which("node")
 pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed: the widget's JS tests need node >= 18")
@@ -88,9 +94,12 @@ def test_initial_weights_are_bit_identical() -> None:
 def test_defaults_and_checks_match_python() -> None:
     js = run_js(
         "out = { defaults: pg.DEFAULT_CONFIG, features: pg.FEATURES, datasets: pg.DATASETS, ok: pg.checkConfig(pg.DEFAULT_CONFIG),"
+        " reset: pg.RESET_KEYS, problems: pg.PROBLEMS, problemOf: pg.DATASETS.map(pg.problemOf),"
         " bad: pg.checkConfig({ ...pg.DEFAULT_CONFIG, dataset: 'moons', hidden: [9], batch_size: 0, foo: 1 }) };"
     )
     assert js["defaults"] == DEFAULT_CONFIG
+    assert tuple(js["reset"]) == RESET_KEYS and set(RESET_KEYS) == set(DEFAULT_CONFIG) - {"learning_rate"}
+    assert tuple(js["problems"]) == pg.PROBLEMS and js["problemOf"] == [pg.problem_of(d) for d in pg.DATASETS]
     assert tuple(js["features"]) == pg.FEATURES and tuple(js["datasets"]) == pg.DATASETS
     assert js["ok"] == []
     assert any("moons" in m for m in js["bad"]) and any("hidden" in m for m in js["bad"])
@@ -118,21 +127,29 @@ def np_forward(params: list[np.ndarray], x: np.ndarray, activation: str, out_act
     return outs, totals
 
 
-def np_sgd_step(params, x, y, cfg):
-    """One step on the batch's mean gradient of 0.5 (out - y)^2, plus lr/n * rate * der(w) on weights."""
-    outs, totals = np_forward(params, x, cfg["activation"])
+def np_sgd_step(params, x, y, cfg, dead=None):
+    """One step as nn.ts updateWeights today: the batch's mean gradient of 0.5 (out - y)^2, then on weights
+    a separate lr * rate * der(w_before); an L1 weight crossing zero becomes 0 and dead; dead links stay.
+    Returns the new parameters (and, given ``dead`` masks, the new masks)."""
+    out_act = pg.output_activation(pg.problem_of(cfg["dataset"]))
+    outs, totals = np_forward(params, x, cfg["activation"], out_act)
     n, lr, rate = len(x), cfg["learning_rate"], cfg["reg_rate"]
-    delta = (outs[-1] - y[:, None]) * ACT["tanh"][1](totals[-1])
+    delta = (outs[-1] - y[:, None]) * ACT[out_act][1](totals[-1])
     new = [p.copy() for p in params]
+    masks = [np.zeros(p.shape, bool) for p in params[::2]] if dead is None else [d.copy() for d in dead]
     for layer in range(len(params) // 2 - 1, -1, -1):
-        kernel = params[2 * layer]
+        kernel, cut = params[2 * layer], masks[layer]
         grad_w, grad_b = outs[layer].T @ delta, delta.sum(0)
         der = {"none": 0 * kernel, "L1": np.where(kernel < 0, -1.0, 1.0), "L2": kernel}[cfg["regularization"]]
-        new[2 * layer] = kernel - lr / n * (grad_w + rate * der)
-        new[2 * layer + 1] = params[2 * layer + 1] - lr / n * grad_b
+        w1 = kernel - lr / n * grad_w
+        w2 = w1 - lr * rate * der
+        crossed = (w1 * w2 < 0) & ~cut if cfg["regularization"] == "L1" else np.zeros_like(cut)
+        new[2 * layer] = np.where(cut, kernel, np.where(crossed, 0.0, w2))
+        masks[layer] = cut | crossed
+        new[2 * layer + 1] = params[2 * layer + 1] - lr * grad_b / n
         if layer:
             delta = (delta @ kernel.T) * ACT[cfg["activation"]][1](totals[layer - 1])
-    return new
+    return new if dead is None else (new, masks)
 
 
 def to_params(layers) -> list[np.ndarray]:
@@ -140,18 +157,20 @@ def to_params(layers) -> list[np.ndarray]:
 
 
 @pytest.mark.parametrize(
-    ("activation", "regularization", "hidden", "features"),
+    ("activation", "regularization", "hidden", "features", "dataset"),
     [
-        ("tanh", "none", [6, 5], ["x1", "x2", "sin(x1)", "sin(x2)"]),
-        ("relu", "L1", [3, 1], ["x1", "x2", "x1*x2"]),
-        ("sigmoid", "L2", [4], list(pg.FEATURES)),
-        ("linear", "none", [], ["x1^2", "x2^2"]),
+        ("tanh", "none", [6, 5], ["x1", "x2", "sin(x1)", "sin(x2)"], "circle"),
+        ("relu", "L1", [3, 1], ["x1", "x2", "x1*x2"], "circle"),
+        ("sigmoid", "L2", [4], list(pg.FEATURES), "circle"),
+        ("linear", "none", [], ["x1^2", "x2^2"], "circle"),
+        ("tanh", "L1", [4, 2], ["x1", "x2"], "reg-gauss"),
+        ("relu", "L2", [3], ["x1", "x2", "x1*x2"], "reg-plane"),
     ],
 )
-def test_forward_loss_and_sgd_step_match_numpy(activation: str, regularization: str, hidden: list, features: list) -> None:
-    cfg = {**DEFAULT_CONFIG, "dataset": "circle", "activation": activation, "regularization": regularization,
+def test_forward_loss_and_sgd_step_match_numpy(activation: str, regularization: str, hidden: list, features: list, dataset: str) -> None:
+    cfg = {**DEFAULT_CONFIG, "dataset": dataset, "activation": activation, "regularization": regularization,
            "reg_rate": 0.03 if regularization != "none" else 0, "hidden": hidden, "features": features, "learning_rate": 0.1}
-    data = pg.make_split("circle", 10, 0.5, 3)
+    data = pg.make_split(dataset, 10, 0.5, 3)
     rng = np.random.default_rng(1)
     sizes = [len(features), *hidden, 1]
     layers = [{"kernel": rng.uniform(-1, 1, (a, b)).tolist(), "bias": rng.uniform(-1, 1, b).tolist()} for a, b in zip(sizes[:-1], sizes[1:], strict=True)]
@@ -173,7 +192,7 @@ def test_forward_loss_and_sgd_step_match_numpy(activation: str, regularization: 
     x = pg.features(points[:, :2], features)
     np.testing.assert_allclose(js["inputs"], x, rtol=0, atol=1e-15)
     params = to_params(layers)
-    outs, _ = np_forward(params, x, activation)
+    outs, _ = np_forward(params, x, activation, pg.output_activation(pg.problem_of(dataset)))
     np.testing.assert_allclose(js["outputs"], outs[-1][:, 0], rtol=0, atol=1e-12)
     assert js["loss"] == pytest.approx(pg.playground_loss(outs[-1][:, 0], points[:, 2]), abs=1e-12)
     expected = np_sgd_step(params, x, points[:, 2], cfg)
@@ -204,6 +223,96 @@ def test_an_epoch_with_a_partial_last_batch_matches_numpy() -> None:
     test_out = np_forward(params, pg.features(data.x_test, cfg["features"]), cfg["activation"])[0][-1][:, 0]
     assert js["loss"] == pytest.approx(pg.playground_loss(test_out, data.y_test), abs=1e-12)
     assert js["epoch"] == 1
+
+
+def test_l1_cuts_links_for_good_as_numpy_does() -> None:
+    """Three epochs with a strong L1 in JS against the numpy reference step by step: the same weights and
+    the same dead links; links die, and a dead link keeps its weight 0 from then on."""
+    cfg = {**preset_configs()["xor"], "regularization": "L1", "reg_rate": 0.3}
+    js = run_js(
+        "const sim = new pg.Simulation(input.cfg); const before = pg.copyLayers(sim.layers); const dead = [];"
+        " for (let e = 0; e < 3; e++) { sim.step(); dead.push(pg.copyLayers(sim.layers)); } out = { before, dead };",
+        cfg=cfg,
+    )
+    rng = pg.Mulberry32(cfg["data_seed"])
+    data = pg.make_split(cfg["dataset"], cfg["noise"], cfg["ratio"], rng)
+    params = pg.init_params(len(cfg["features"]), cfg["hidden"], rng)
+    assert all(np.array_equal(a, b) for a, b in zip(to_params(js["before"]), params, strict=True))
+    assert not any(np.any(layer["dead"]) for layer in js["before"])
+    x, y, bs = pg.features(data.x_train, cfg["features"]), data.y_train, cfg["batch_size"]
+    masks, seen = [np.zeros(p.shape, bool) for p in params[::2]], []
+    for epoch in js["dead"]:
+        for start in range(0, len(x), bs):
+            params, masks = np_sgd_step(params, x[start : start + bs], y[start : start + bs], cfg, masks)
+        for got, want in zip(to_params(epoch), params, strict=True):
+            np.testing.assert_allclose(got, want, rtol=0, atol=1e-12)
+        assert [np.array(layer["dead"]).tolist() for layer in epoch] == [m.tolist() for m in masks]
+        seen.append(sum(int(m.sum()) for m in masks))
+    assert 0 < seen[0] < seen[-1]  # links die, and more of them over time
+    for layer, kernel in zip(js["dead"][-1], params[::2], strict=True):
+        assert np.all(kernel[np.array(layer["dead"])] == 0)
+
+
+def test_config_changes_reset_where_the_playground_resets() -> None:
+    """A learning-rate change keeps the trained weights; batch size, regularization rate and the other
+    RESET_KEYS restart from the initial weights (playground.ts calls reset() for them)."""
+    js = run_js(
+        """
+        const cfg = input.cfg, out0 = {};
+        for (const [key, value] of Object.entries(input.changes)) {
+          const sim = new pg.Simulation(cfg), init = pg.copyLayers(sim.layers);
+          sim.step(); sim.step();
+          sim.setConfig({ ...cfg, [key]: value });
+          out0[key] = { epoch: sim.epoch, initial: JSON.stringify(sim.layers) === JSON.stringify(init) };
+        }
+        out = out0;
+        """,
+        cfg=preset_configs()["circle"],
+        changes={"learning_rate": 0.1, "batch_size": 7, "reg_rate": 0.01, "regularization": "L2", "noise": 5},
+    )
+    assert js["learning_rate"] == {"epoch": 2, "initial": False}
+    for key in ("batch_size", "reg_rate", "regularization"):
+        assert js[key] == {"epoch": 0, "initial": True}, key
+    assert js["noise"]["epoch"] == 0  # new data: the network restarts too
+
+
+def seeded_kwargs(config: dict, epochs: int) -> dict:
+    """A widget config as arguments of playground.seeded_run (its data_seed is the run's seed)."""
+    keys = ("dataset", "noise", "ratio", "batch_size", "learning_rate", "activation", "regularization", "features", "hidden")
+    return {**{k: config[k] for k in keys}, "regularization_rate": config["reg_rate"], "epochs": epochs}
+
+
+@pytest.mark.parametrize(
+    ("name", "change"),
+    [
+        ("L1, large rate", {"regularization": "L1", "reg_rate": 0.1}),
+        ("L2", {"regularization": "L2", "reg_rate": 0.3}),
+        ("regression", {"dataset": "reg-gauss", "features": ["x1", "x2", "x1^2", "x2^2"], "batch_size": 10}),
+    ],
+)
+def test_js_and_the_keras_trainer_take_the_same_steps(name: str, change: dict) -> None:
+    """JS Simulation and playground.seeded_run (the chapter's compiled Keras trainer) on one config: the
+    same losses per epoch, weights and dead links; with L1 at a large rate links die in both."""
+    config, epochs = {**preset_configs()["circle"], **change}, 4
+    _, run = pg.seeded_run(seeded_kwargs(config, epochs), config["data_seed"])
+    js = run_js(
+        "const sim = new pg.Simulation(input.cfg); for (let e = 0; e < input.epochs; e++) sim.step();"
+        " out = { history: sim.history, layers: sim.layers };",
+        cfg=config, epochs=epochs,
+    )
+    np.testing.assert_allclose(js["history"]["train"], run.train_loss, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(js["history"]["test"], run.test_loss, rtol=1e-9, atol=1e-12)
+    for got, want in zip(to_params(js["layers"]), run.model.get_weights(), strict=True):
+        np.testing.assert_allclose(got, want, rtol=0, atol=1e-9)
+    assert [layer["dead"] for layer in js["layers"]] == [d.tolist() for d in run.dead]
+    assert [layer["dead"] for layer in js["layers"]] == [layer["dead"] for layer in run.layers()]
+    n_dead = sum(int(d.sum()) for d in run.dead)
+    if name.startswith("L1"):  # some links die within 4 epochs, not all
+        assert 3 <= n_dead < sum(d.size for d in run.dead), n_dead
+    else:
+        assert n_dead == 0
+    assert run.problem == pg.problem_of(config["dataset"])
+    assert run.model.layers[-1].activation.__name__ == pg.output_activation(run.problem)
 
 
 @pytest.mark.slow
@@ -243,6 +352,36 @@ def test_the_compacted_esm_behaves_like_the_source(tmp_path: Path) -> None:
     """What the book embeds (comments stripped) still parses and gives the same numbers."""
     compact = tmp_path / "compact.mjs"
     compact.write_text(PlaygroundWidget(presets={}).get_state()["_esm"])
-    body = "const s = new pg.Simulation(input.cfg); s.step(); s.step(); out = [Object.keys(pg).sort(), s.layers, s.history];"
+    body = ("const s = new pg.Simulation(input.cfg); s.step(); s.step();"
+            " out = [Object.keys(pg).sort(), s.layers, s.history, pg.kerasCode(s.cfg, s.layers)];")
     cfg = preset_configs()["circle"]
     assert run_js(body, compact, cfg=cfg) == run_js(body, cfg=cfg)
+
+
+def test_own_points_split_and_losses_match_python() -> None:
+    """Drawn or imported points: the JS split (data seed's stream) and losses are the Python port's."""
+    from mlp_report.playground.widget import data_split, network_losses
+
+    rng = np.random.default_rng(1)
+    points = np.c_[rng.uniform(-6, 6, (41, 2)), rng.choice([-1.0, 1.0], 41)].tolist()
+    config = {**preset_configs()["xor"], "data_seed": 7, "ratio": 0.6}
+    js = run_js("""const sim = new pg.Simulation(input.config); pg.usePoints(sim, input.points, false);
+      out = { train: sim.train, test: sim.test, lossTrain: sim.lossTrain, lossTest: sim.lossTest, weights: sim.layers };""",
+                config=config, points=points)
+    split = data_split(config, points)
+    assert js["train"] == np.c_[split.x_train, split.y_train].tolist() and js["test"] == np.c_[split.x_test, split.y_test].tolist()
+    train, test = network_losses(config, js["weights"], points)
+    assert js["lossTrain"] == pytest.approx(train, rel=1e-12) and js["lossTest"] == pytest.approx(test, rel=1e-12)
+
+
+def test_url_hash_and_csv_helpers() -> None:
+    configs = [*preset_configs().values(), {**DEFAULT_CONFIG, "init_seed": 99, "hidden": [], "features": ["sin(x2)"], "noise": 15}]
+    js = run_js("out = input.configs.map((c) => pg.hashToConfig('#' + pg.configToHash(c)));", configs=configs)
+    assert js == configs
+    assert run_js("out = pg.hashToConfig('#section-title');") is None
+    csv = run_js("out = pg.parseCsv('x,y,label\\n1, 2, 1\\n\\n-1;0.5;-1\\n', false);")
+    assert csv == [[1, 2, 1], [-1, 0.5, -1]]
+    errors = run_js("""out = [['1,2\\n3,4,1', false], ['1,2,0.5\\n3,4,1', false], ['1,2,3\\n0,0,1', true], ['1,2,1', false]].map(([t, r]) => {
+      try { pg.parseCsv(t, r); return null; } catch (e) { return e.message; } });""")
+    assert errors[0].startswith("CSV line 1") and "label 0.5 is invalid: expected 1 or -1" in errors[1]
+    assert "label 3 is invalid: expected a number from -1 to 1" in errors[2] and "at least 2 points" in errors[3]

@@ -30,3 +30,16 @@ def executed_chapter(full_stage: Path):
         return notebook
 
     return path
+
+
+@pytest.fixture(scope="session")
+def full_results(full_stage: Path) -> Path:
+    """The results files the full-profile chapters wrote: ``.cache/results/full`` beside the stage folder
+    ``.cache/book/full``, else ``results_dir("full")``."""
+    from mlp_report.paths import results_dir
+
+    beside = full_stage.parent.parent / "results" / full_stage.name
+    folder = beside if beside.is_dir() else results_dir("full")
+    if not folder.is_dir():
+        pytest.fail(f"{folder} does not exist: execute the book with `make book` first")
+    return folder

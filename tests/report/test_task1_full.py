@@ -7,11 +7,11 @@ import json
 from mlp_report.notebook import cell_errors, read_glue
 
 
-def test_task1_full(full_stage):
+def test_task1_full(full_stage, full_results):
     notebook = full_stage / "chapters" / "task1.ipynb"
     assert cell_errors(notebook) == []
     glue = read_glue(notebook)
-    report = json.loads(glue["t1_report_json"])
+    report = json.loads((full_results / "task1.json").read_text())
     assert report["settings"] == 19 and report["seeds_per_point"] == [5] * 19
     assert report["default_val_accuracy"] > 0.85  # 3 epochs at lr 0.01 batch 32: ~90 %, chance is 10 %
     assert report["best_val_accuracy"] >= report["default_val_accuracy"]

@@ -21,8 +21,8 @@ def full_notebook(executed_chapter) -> Path:
     return executed_chapter("task2")
 
 
-def test_full_task2_chapter(full_notebook):
+def test_full_task2_chapter(full_notebook, full_results):
     full = PROFILES["task2"]["full"]
-    doc = check_task2(full_notebook, "full", n_seeds=full["seeds"])
+    doc = check_task2(full_notebook, full_results / "task2.json", "full", n_seeds=full["seeds"])
     assert doc["n_test"] == 10_000  # the whole test set
     assert [row["weight"] for row in doc["remedy"]] == [1.0, *full["remedy_weights"]]

@@ -17,8 +17,8 @@ def notebook(executed_chapter) -> Path:
 
 
 @pytest.fixture(scope="module")
-def results(notebook) -> dict:
-    return json.loads(read_glue(notebook)["t4_results_json"])
+def results(full_results) -> dict:
+    return json.loads((full_results / "task4.json").read_text())
 
 
 def test_no_cell_errors(notebook):

@@ -7,19 +7,22 @@ Everything here follows the playground's source (``src/dataset.ts``, ``src/nn.ts
   generators as ``noise / 100``; 500 points per classification set and 1,200 per regression set;
 * the data are shuffled once (the playground's Fisher-Yates) and the first ``floor(n * ratio)`` points
   train, the rest test;
-* seven input features, a tanh output neuron, weights initialised uniform in [-0.5, 0.5] and every
-  bias at 0.1, plain mini-batch SGD on the mean gradient without reshuffling between epochs, L1/L2 on
-  weights only, and the loss ``mean(0.5 * (output - label)^2)``.
+* seven input features, a tanh output neuron for classification and a linear one for regression,
+  weights initialised uniform in [-0.5, 0.5] and every bias at 0.1, plain mini-batch SGD on the mean
+  gradient without reshuffling between epochs, L1/L2 as a separate step on weights only (an L1 weight
+  that crosses zero is cut: set to 0, its link dead for good), and the loss
+  ``mean(0.5 * (output - label)^2)``.
 
 Random numbers come from :class:`Mulberry32`, a 32-bit generator that is a few lines in any language.
-A JavaScript port (issue 8) must produce bit-identical data from the same seed, so the generators below
+The JavaScript widget must produce bit-identical data from the same seed, so the generators below
 are written to be ported line by line: they draw numbers in exactly the order ``dataset.ts`` does, and
 every arithmetic expression keeps the playground's evaluation order. Each generator's docstring lists its
 draws. (The playground itself seeds ``Math.random`` with seedrandom's ARC4; we use Mulberry32 instead.)
 
 The package's modules: :mod:`.constants`, :mod:`.jsmath` (Mulberry32, fdlibm), :mod:`.datasets`,
 :mod:`.network` (network and training), :mod:`.presets` (the chapter's configurations and experiments),
-:mod:`.figures` and :mod:`.widget` (the interactive widget and its JavaScript in ``static/``).
+:mod:`.figures`, :mod:`.widget` (the interactive widget and its JavaScript in ``static/``) and
+:mod:`.export` (the network as Keras code).
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from .constants import (  # noqa: F401
     NUM_SAMPLES_CLASSIFY,
     NUM_SAMPLES_REGRESS,
     ORANGE,
+    PROBLEMS,
     REGRESSION,
     REGULARIZATIONS,
     UINT32,
@@ -64,6 +68,7 @@ from .figures import (  # noqa: F401
     datasets_figure,
     draw_heatmap,
     draw_points,
+    network_figure,
     neurons_figure,
     run_figure,
 )
@@ -85,8 +90,10 @@ from .network import (  # noqa: F401
     init_params,
     layer_sizes,
     neuron_maps,
+    output_activation,
     playground_loss,
     predict,
+    problem_of,
     train,
 )
 from .presets import (  # noqa: F401

@@ -14,6 +14,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 CLASSIFICATION = ("circle", "xor", "gauss", "spiral")
 REGRESSION = ("reg-plane", "reg-gauss")
 DATASETS = CLASSIFICATION + REGRESSION
+PROBLEMS = ("classification", "regression")  # the playground's problem types: tanh or linear output
 NUM_SAMPLES_CLASSIFY = 500
 NUM_SAMPLES_REGRESS = 1200
 DOMAIN = 6.0  # points and heatmaps live in [-DOMAIN, DOMAIN]^2

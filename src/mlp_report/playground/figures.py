@@ -151,4 +151,127 @@ def neurons_figure(run: Run, *, title: str = "", density: int = DENSITY):
     return fig
 
 
+
+FEATURE_LABELS = {  # the playground's input labels, in mathtext
+    "x1": "$x_1$",
+    "x2": "$x_2$",
+    "x1^2": "$x_1^2$",
+    "x2^2": "$x_2^2$",
+    "x1*x2": "$x_1 x_2$",
+    "sin(x1)": r"$\sin(x_1)$",
+    "sin(x2)": r"$\sin(x_2)$",
+}
+
+
+def link_width(weight: float) -> float:
+    """Line width (points) of a link, growing with |w| up to |w| = 5 as the playground's
+    ``linkWidthScale`` (1 to 10 px over 0 to 5)."""
+    return 0.5 + 0.9 * min(abs(float(weight)), 5.0)
+
+
+def network_figure(run: Run, data: Split | None = None, *, title: str = "", density: int = DENSITY):
+    """The trained network drawn as TensorFlow Playground draws it: the input features, the hidden neurons
+    and the output as small heatmaps of what each computes over [-6, 6]^2, curved links coloured by the
+    weight's sign (orange negative, blue positive) and as wide as |w|, dead links (cut by L1) dashed grey,
+    and each neuron's bias as a small square at its lower left. On the right, the output over the plane
+    at full size, with the test points of ``data`` if given.
+
+    Link artists carry the gid ``link-<layer>-<i>-<j>`` (the weight from neuron i to neuron j of layer
+    ``layer + 1``), bias squares ``bias-<layer>-<j>`` and node heatmaps ``node-<layer>-<j>``, so tests
+    and readers can find them.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.cm import ScalarMappable
+    from matplotlib.colors import Normalize
+    from matplotlib.patches import PathPatch, Rectangle
+    from matplotlib.path import Path as MplPath
+
+    maps = neuron_maps(run.model, run.features, density)
+    layers = run.layers()
+    sizes = [len(maps[0])] + [len(layer["bias"]) for layer in layers]
+    cmap = colormap()
+    node, gap, col = 1.0, 0.45, 2.6  # node side, vertical gap between nodes, column spacing
+    big = 4.2  # side of the output panel
+    rows = max(sizes)
+    height = max(rows * (node + gap) - gap, big + 1.5)  # room for the colour bar under the panel
+    x_out = col * (len(sizes) - 1)
+    panel_x = x_out + node + 1.3
+    fig_w = (panel_x + big + 0.4 + 1.6) * 0.62
+    fig, ax = plt.subplots(figsize=(fig_w, (height + 1.6) * 0.62))
+    ax.set_xlim(-1.6, panel_x + big + 0.4)
+    ax.set_ylim(-height - 0.3, 1.3)
+    ax.set_aspect("equal")
+    ax.axis("off")
+
+    def centre(layer: int, j: int) -> tuple[float, float]:
+        return col * layer, -(j * (node + gap) + node / 2)
+
+    # links first, under the nodes: a cubic curve as d3's diagonal, ending spread over the target's side
+    for k, layer in enumerate(layers):
+        kernel, dead = np.asarray(layer["kernel"]), np.asarray(layer["dead"], dtype=bool)
+        n_in = kernel.shape[0]
+        for j in range(kernel.shape[1]):
+            x1, y1 = centre(k + 1, j)
+            for i in range(n_in):
+                x0, y0 = centre(k, i)
+                end_y = y1 + (i - (n_in - 1) / 2) / n_in * 0.35
+                start, end = (x0 + node / 2, y0), (x1 - node / 2, end_y)
+                mid = (start[0] + end[0]) / 2
+                path = MplPath([start, (mid, start[1]), (mid, end[1]), end], [MplPath.MOVETO] + [MplPath.CURVE4] * 3)
+                w = float(kernel[i, j])
+                style = (
+                    {"edgecolor": "#9a9a9a", "linestyle": (0, (2, 2)), "linewidth": 0.8}
+                    if dead[i, j]
+                    else {"edgecolor": cmap((np.clip(w, -1, 1) + 1) / 2), "linewidth": link_width(w)}
+                )
+                ax.add_patch(PathPatch(path, facecolor="none", capstyle="round", gid=f"link-{k}-{i}-{j}", zorder=1, **style))
+
+    # nodes: heatmaps with a thin frame; biases as small squares at the lower left
+    for k, layer_maps in enumerate(maps):
+        for j, values in enumerate(layer_maps):
+            cx, cy = centre(k, j)
+            left, bottom = cx - node / 2, cy - node / 2
+            ax.imshow(
+                np.clip(values, -1, 1), extent=(left, left + node, bottom, bottom + node), origin="lower",
+                cmap=cmap, vmin=-1, vmax=1, interpolation="nearest", zorder=3, gid=f"node-{k}-{j}",
+            )
+            ax.add_patch(Rectangle((left, bottom), node, node, fill=False, edgecolor="#555", linewidth=0.6, zorder=4))
+            if k == 0:
+                ax.text(left - 0.12, cy, FEATURE_LABELS[run.features[j]], ha="right", va="center", fontsize=9)
+            else:
+                b = float(layers[k - 1]["bias"][j])
+                ax.add_patch(
+                    Rectangle(
+                        (left - 0.26, bottom - 0.04), 0.2, 0.2, facecolor=cmap((np.clip(b, -1, 1) + 1) / 2),
+                        edgecolor="#555", linewidth=0.4, zorder=4, gid=f"bias-{k - 1}-{j}",
+                    )
+                )
+    names = ["Features"] + [f"Hidden {k}: {n}" for k, n in enumerate(sizes[1:-1], 1)] + ["Output"]
+    for k, name in enumerate(names):
+        ax.text(col * k, 0.45, name, ha="center", va="bottom", fontsize=9, weight="bold")
+
+    # the output at full size, with the test points
+    panel = (panel_x, panel_x + big, -big, 0.0)
+    ax.imshow(np.clip(maps[-1][0], -1, 1), extent=panel, origin="lower", cmap=cmap, vmin=-1, vmax=1,
+              interpolation="nearest", zorder=3, gid="output-panel")
+    ax.add_patch(Rectangle((panel_x, -big), big, big, fill=False, edgecolor="#555", linewidth=0.6, zorder=4))
+    if data is not None:
+        scale = big / (2 * DOMAIN)
+        ax.scatter(panel_x + (data.x_test[:, 0] + DOMAIN) * scale, -big + (data.x_test[:, 1] + DOMAIN) * scale,
+                   c=data.y_test, cmap=cmap, vmin=-1, vmax=1, s=8, edgecolors="black", linewidths=0.4, zorder=5)
+    ax.text(panel_x + big / 2, 0.45, "Output over [-6, 6]²" + (" (test points)" if data is not None else ""),
+            ha="center", va="bottom", fontsize=9, weight="bold")
+    bar = ax.inset_axes((panel_x, -big - 0.75, big, 0.22), transform=ax.transData)
+    colorbar = fig.colorbar(ScalarMappable(Normalize(-1, 1), cmap), cax=bar, orientation="horizontal", ticks=[-1, 0, 1])
+    colorbar.ax.tick_params(labelsize=8)
+    colorbar.set_label("outputs, weights and biases (link width: |weight|)", fontsize=8)
+    # arrow from the output neuron to its panel
+    ax.annotate("", xy=(panel_x - 0.1, -node / 2), xytext=(x_out + node / 2 + 0.1, -node / 2),
+                arrowprops={"arrowstyle": "->", "color": "#555", "lw": 0.8})
+    if title:
+        ax.set_title(title, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
 # ---------------------------------------------------------------------------------------------------

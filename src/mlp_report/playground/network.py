@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -22,6 +22,8 @@ from .constants import (
     INITIAL_BIAS,
     MAX_HIDDEN_LAYERS,
     MAX_NEURONS,
+    PROBLEMS,
+    REGRESSION,
     REGULARIZATIONS,
     WEIGHT_RANGE,
 )
@@ -87,24 +89,44 @@ def init_params(n_inputs: int, hidden: Sequence[int], seed: Seed = 0) -> list[np
     return params
 
 
-def build_model(n_inputs: int, hidden: Sequence[int], activation: str = "tanh", *, seed: Seed | None = 0):
+def problem_of(dataset: str) -> str:
+    """``"regression"`` for the playground's regression data sets (reg-plane, reg-gauss), else
+    ``"classification"``."""
+    return PROBLEMS[1] if dataset in REGRESSION else PROBLEMS[0]
+
+
+def output_activation(problem: str) -> str:
+    """The output neuron's activation, as playground.ts builds it: linear for regression, tanh for
+    classification."""
+    return "linear" if require_choice("problem", problem, PROBLEMS) == "regression" else "tanh"
+
+
+def build_model(
+    n_inputs: int,
+    hidden: Sequence[int],
+    activation: str = "tanh",
+    *,
+    seed: Seed | None = 0,
+    problem: str = "classification",
+):
     """A Keras MLP shaped like the playground's network (float64, like JavaScript numbers).
 
-    Hidden layers use ``activation``; the single output neuron uses tanh (classification). The initial
-    weights are those of :func:`init_params` with ``seed`` (``None`` keeps Keras' own uniform
-    [-0.5, 0.5] / 0.1 initialisers, unseeded).
+    Hidden layers use ``activation``; the single output neuron uses tanh for ``problem="classification"``
+    and is linear for ``"regression"``. The initial weights are those of :func:`init_params` with ``seed``
+    (``None`` keeps Keras' own uniform [-0.5, 0.5] / 0.1 initialisers, unseeded).
     """
     import keras
 
     sizes = layer_sizes(n_inputs, hidden)
     activation = require_choice("activation", activation, ACTIVATIONS)
+    out_activation = output_activation(problem)
     layers: list[Any] = [keras.Input(shape=(sizes[0],), dtype="float64")]
     for k, units in enumerate(sizes[1:]):
         last = k == len(sizes) - 2
         layers.append(
             keras.layers.Dense(
                 units,
-                activation="tanh" if last else activation,
+                activation=out_activation if last else activation,
                 kernel_initializer=keras.initializers.RandomUniform(-WEIGHT_RANGE, WEIGHT_RANGE),
                 bias_initializer=keras.initializers.Constant(INITIAL_BIAS),
                 dtype="float64",
@@ -124,13 +146,25 @@ def build_model(n_inputs: int, hidden: Sequence[int], activation: str = "tanh", 
 
 @dataclass
 class Run:
-    """One training run: the loss after every epoch (index 0 = before training) and the trained model."""
+    """One training run: the loss after every epoch (index 0 = before training), the trained model and
+    which links L1 regularization cut (``dead``: one ``[n_in, n_out]`` boolean array per kernel)."""
 
     train_loss: np.ndarray  # [epochs + 1]
     test_loss: np.ndarray  # [epochs + 1]
     model: Any  # keras.Sequential with the trained weights
     features: tuple[str, ...]
     seconds: float
+    dead: list[np.ndarray] = field(default_factory=list)
+    problem: str = "classification"
+
+    def layers(self) -> list[dict[str, list]]:
+        """The trained network as the widget holds it: ``[{"kernel", "bias", "dead"}]`` per layer."""
+        params = self.model.get_weights()
+        dead = self.dead or [np.zeros(k.shape, dtype=bool) for k in params[::2]]
+        return [
+            {"kernel": k.tolist(), "bias": b.tolist(), "dead": d.tolist()}
+            for k, b, d in zip(params[::2], params[1::2], dead, strict=True)
+        ]
 
     @property
     def final_test_loss(self) -> float:
@@ -152,16 +186,17 @@ def _trainer(
     batch_size: int,
     epochs: int,
     regularization: str,
+    problem: str,
 ):
     """An XLA-compiled function running a whole training; cached, so seeds and data sets of one shape
-    share one compilation. Parameters travel as tensors through ``model.stateless_call``."""
+    share one compilation. Parameters travel as tensors through ``model.stateless_call``, the dead-link
+    masks (one per kernel) beside them."""
     import tensorflow as tf
 
-    key = (sizes, activation, n_train, n_test, batch_size, epochs, regularization)
+    key = (sizes, activation, n_train, n_test, batch_size, epochs, regularization, problem)
     if key in _TRAINERS:
         return _TRAINERS[key]
-    template = build_model(sizes[0], sizes[1:-1], activation, seed=None)
-    is_kernel = [len(v.shape) == 2 for v in template.trainable_variables]
+    template = build_model(sizes[0], sizes[1:-1], activation, seed=None, problem=problem)
     n_full, rest = divmod(n_train, batch_size)
 
     def forward(params, x):
@@ -171,49 +206,61 @@ def _trainer(
     def loss(params, x, y):
         return tf.reduce_mean(0.5 * tf.square(forward(params, x) - y))
 
-    def step(params, xb, yb, lr, rate):
+    def step(params, dead, xb, yb, lr, rate):
         with tf.GradientTape() as tape:
             tape.watch(params)
-            value = loss(params, xb, yb)
-        grads = tape.gradient(value, params)  # gradient of the batch mean = mean gradient
+            total = tf.reduce_sum(0.5 * tf.square(forward(params, xb) - yb))
+        grads = tape.gradient(total, params)  # sums over the batch, as nn.ts accumulates them
         n = tf.cast(tf.shape(xb)[0], tf.float64)
-        new = []
-        for p, g, kernel in zip(params, grads, is_kernel, strict=True):
-            update = lr * g
-            if kernel and regularization != "none":
-                # nn.ts: w -= lr / n * (sum of gradients + rate * der(w)); weights only, never biases
-                der = p if regularization == "L2" else tf.where(p < 0, tf.constant(-1.0, tf.float64), 1.0)
-                update += lr / n * rate * der
-            new.append(p - update)
-        return new
+        new, new_dead = [], []
+        for k in range(0, len(params), 2):
+            w, b, gw, gb, was_dead = params[k], params[k + 1], grads[k], grads[k + 1], dead[k // 2]
+            cut = was_dead
+            # nn.ts updateWeights: the bias by its averaged derivative; a live weight first by its averaged
+            # dE/dw, then by lr * rate * der(w) with der at the weight before the step; an L1 weight that
+            # crosses zero in that second step is set to 0 and its link dies; dead links never change
+            b = b - lr * gb / n
+            w1 = w - (lr / n) * gw
+            if regularization == "L1":
+                w2 = w1 - (lr * rate) * tf.where(w < 0, tf.constant(-1.0, tf.float64), 1.0)
+                crossed = tf.logical_and(w1 * w2 < 0, tf.logical_not(cut))
+                w2 = tf.where(crossed, tf.zeros_like(w2), w2)
+                cut = tf.logical_or(cut, crossed)
+            elif regularization == "L2":
+                w2 = w1 - (lr * rate) * w
+            else:
+                w2 = w1
+            new += [tf.where(was_dead, w, w2), b]
+            new_dead.append(cut)
+        return new, new_dead
 
     @tf.function(jit_compile=True, reduce_retracing=True)
-    def run(params, x_train, y_train, x_test, y_test, lr, rate):
-        params = list(params)
+    def run(params, dead, x_train, y_train, x_test, y_test, lr, rate):
+        params, dead = list(params), list(dead)
         train_losses = tf.TensorArray(tf.float64, size=epochs + 1).write(0, loss(params, x_train, y_train))
         test_losses = tf.TensorArray(tf.float64, size=epochs + 1).write(0, loss(params, x_test, y_test))
 
-        def batch(b, params):
+        def batch(b, params, dead):
             start = b * batch_size
             xb = tf.slice(x_train, [start, 0], [batch_size, sizes[0]])
             yb = tf.slice(y_train, [start], [batch_size])
-            return b + 1, step(params, xb, yb, lr, rate)
+            return (b + 1, *step(params, dead, xb, yb, lr, rate))
 
-        def epoch(e, params, train_losses, test_losses):
+        def epoch(e, params, dead, train_losses, test_losses):
             # the same order every epoch: the playground never reshuffles
-            _, params = tf.while_loop(lambda b, p: b < n_full, batch, [tf.constant(0), params])
+            _, params, dead = tf.while_loop(lambda b, p, d: b < n_full, batch, [tf.constant(0), params, dead])
             if rest:  # a last, smaller batch (the playground would carry it over into the next epoch)
-                params = step(
-                    params, x_train[n_full * batch_size :], y_train[n_full * batch_size :], lr, rate
+                params, dead = step(
+                    params, dead, x_train[n_full * batch_size :], y_train[n_full * batch_size :], lr, rate
                 )
             train_losses = train_losses.write(e + 1, loss(params, x_train, y_train))
             test_losses = test_losses.write(e + 1, loss(params, x_test, y_test))
-            return e + 1, params, train_losses, test_losses
+            return e + 1, params, dead, train_losses, test_losses
 
-        _, params, train_losses, test_losses = tf.while_loop(
-            lambda e, *_: e < epochs, epoch, [tf.constant(0), params, train_losses, test_losses]
+        _, params, dead, train_losses, test_losses = tf.while_loop(
+            lambda e, *_: e < epochs, epoch, [tf.constant(0), params, dead, train_losses, test_losses]
         )
-        return params, train_losses.stack(), test_losses.stack()
+        return params, dead, train_losses.stack(), test_losses.stack()
 
     _TRAINERS[key] = run
     return run
@@ -231,13 +278,17 @@ def train(
     regularization: str = "none",
     regularization_rate: float = 0.0,
     seed: Seed = 0,
+    problem: str = "classification",
 ) -> Run:
     """Train a playground network on ``data`` and record the playground loss after every epoch.
 
     One epoch visits the training points in their (once shuffled) order in batches of ``batch_size``;
     each batch takes one SGD step on the mean gradient of ``0.5 * (output - label)^2``. Regularization
-    (``"L1"`` or ``"L2"``) acts on weights only, as nn.ts' ``updateWeights``. The initial weights come
-    from :func:`init_params` with ``seed`` (a Mulberry32 continues a stream, as the playground does).
+    (``"L1"`` or ``"L2"``) is a second step on weights only, as nn.ts' ``updateWeights`` does it: an L1
+    weight that crosses zero is set to 0 and its link is dead for the rest of the run (``Run.dead``). The
+    output neuron is tanh for ``problem="classification"``, linear for ``"regression"``. The initial
+    weights come from :func:`init_params` with ``seed`` (a Mulberry32 continues a stream, as the
+    playground does).
     """
     import tensorflow as tf
 
@@ -249,14 +300,17 @@ def train(
     batch_size = require_int("batch_size", batch_size, minimum=1, maximum=len(data.x_train))
     regularization = require_choice("regularization", regularization, REGULARIZATIONS)
     rate = require_float("regularization_rate", regularization_rate, minimum=0.0)
+    problem = require_choice("problem", problem, PROBLEMS)
 
     x_train, x_test = features(data.x_train, names), features(data.x_test, names)
     sizes = layer_sizes(len(names), hidden)
-    model = build_model(len(names), hidden, activation, seed=seed)
-    run = _trainer(sizes, activation, len(x_train), len(x_test), batch_size, epochs, regularization)
+    model = build_model(len(names), hidden, activation, seed=seed, problem=problem)
+    run = _trainer(sizes, activation, len(x_train), len(x_test), batch_size, epochs, regularization, problem)
     start = time.perf_counter()
-    params, train_losses, test_losses = run(
-        [tf.constant(w) for w in model.get_weights()],
+    weights = model.get_weights()
+    params, dead, train_losses, test_losses = run(
+        [tf.constant(w) for w in weights],
+        [tf.zeros(w.shape, tf.bool) for w in weights[::2]],
         tf.constant(x_train),
         tf.constant(data.y_train),
         tf.constant(x_test),
@@ -265,11 +319,12 @@ def train(
         tf.constant(rate, tf.float64),
     )
     model.set_weights([p.numpy() for p in params])
-    return Run(train_losses.numpy(), test_losses.numpy(), model, names, time.perf_counter() - start)
+    seconds = time.perf_counter() - start
+    return Run(train_losses.numpy(), test_losses.numpy(), model, names, seconds, [d.numpy() for d in dead], problem)
 
 
 def predict(model: Any, points: np.ndarray, features_used: Sequence[str]) -> np.ndarray:
-    """The network's output (in [-1, 1]) for points ``[n, 2]``."""
+    """The network's output for points ``[n, 2]`` (in [-1, 1] for classification)."""
     x = features(points, features_used)
     return np.asarray(model(x, training=False), dtype=np.float64)[:, 0]
 

@@ -18,7 +18,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 from . import datasets, jsmath, network
 from .datasets import Split, make_split
 from .jsmath import Mulberry32
-from .network import Run, train
+from .network import Run, problem_of, train
 
 # The chapter's configurations (shared with the JavaScript widget)
 # ---------------------------------------------------------------------------------------------------
@@ -98,6 +98,7 @@ def seeded_run(config: dict[str, Any], seed: int, **overrides: Any) -> tuple[Spl
         regularization=cfg["regularization"],
         regularization_rate=cfg["regularization_rate"],
         seed=rng,
+        problem=problem_of(cfg["dataset"]),
     )
     weights = run.model.get_weights()
     store_arrays("playground", key, {"train_loss": run.train_loss, "test_loss": run.test_loss,

@@ -1,10 +1,10 @@
-"""An interactive TensorFlow-Playground-like widget (issue 8) that trains in the browser.
+"""An interactive TensorFlow-Playground-like widget that trains in the browser.
 
 :class:`PlaygroundWidget` is an `anywidget <https://anywidget.dev>`_ whose front end
 (``static/playground.js``) generates the data, trains the network and draws it in JavaScript, so the
 widget keeps working in the static HTML book, where no kernel runs. The JavaScript mirrors
 :mod:`mlp_report.playground`: the same Mulberry32 draws give bit-identical data sets and initial weights
-for the same seeds, and one epoch is the same mini-batch SGD (``tests/test_widget_js.py`` checks both).
+for the same seeds, and one epoch is the same mini-batch SGD (``tests/playground/test_widget_js.py`` checks both).
 
 In Jupyter, the traits ``config``, ``weights``, ``losses`` and ``epoch`` are synced both ways: set
 ``config`` (or use :meth:`PlaygroundWidget.import_json`) to drive the widget, read the trained weights
@@ -50,6 +50,11 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "data_seed": 0,
     "init_seed": None,  # None: the weights continue the data's stream, as playground.seeded_run
 }
+# Keys whose change resets the network to its initial weights (the JavaScript's RESET_KEYS): playground.ts
+# resets on a change of every control but the learning rate; a new data or init seed resets too, because the
+# seeds define the initial state.
+RESET_KEYS = ("dataset", "noise", "ratio", "batch_size", "activation", "regularization", "reg_rate",
+              "features", "hidden", "data_seed", "init_seed")
 
 
 def validate_config(config: Mapping[str, Any]) -> dict[str, Any]:
@@ -91,14 +96,15 @@ def layer_sizes(config: Mapping[str, Any]) -> tuple[int, ...]:
 
 def validate_weights(weights: Any, sizes: Sequence[int]) -> list[dict[str, list]]:
     """Weights as the widget holds them, checked against the layer sizes: one ``{"kernel": [n_in][n_out],
-    "bias": [n_out]}`` per layer (Keras' layout), finite numbers."""
+    "bias": [n_out]}`` per layer (Keras' layout), finite numbers, and optionally ``"dead": [n_in][n_out]``
+    booleans (links cut by L1 regularization; kept when given)."""
     expected = f"a list of {len(sizes) - 1} layers {{'kernel': [n_in][n_out], 'bias': [n_out]}} for sizes {tuple(sizes)}"
     if isinstance(weights, (str, bytes, Mapping)) or not isinstance(weights, Sequence) or len(weights) != len(sizes) - 1:
         raise invalid("weights", _short(weights), "expected " + expected)
     out = []
     for k, layer in enumerate(weights):
-        if not isinstance(layer, Mapping) or set(layer) != {"kernel", "bias"}:
-            raise invalid(f"weights[{k}]", _short(layer), "expected a dict with the keys 'kernel' and 'bias'")
+        if not isinstance(layer, Mapping) or not {"kernel", "bias"} <= set(layer) <= {"kernel", "bias", "dead"}:
+            raise invalid(f"weights[{k}]", _short(layer), "expected a dict with the keys 'kernel' and 'bias' (and 'dead')")
         kernel = np.asarray(layer["kernel"], dtype=np.float64)
         bias = np.asarray(layer["bias"], dtype=np.float64)
         if kernel.shape != (sizes[k], sizes[k + 1]) or bias.shape != (sizes[k + 1],):
@@ -108,13 +114,30 @@ def validate_weights(weights: Any, sizes: Sequence[int]) -> list[dict[str, list]
             )
         if not (np.isfinite(kernel).all() and np.isfinite(bias).all()):
             raise invalid(f"weights[{k}]", _short(layer), "expected finite numbers")
-        out.append({"kernel": kernel.tolist(), "bias": bias.tolist()})
+        entry = {"kernel": kernel.tolist(), "bias": bias.tolist()}
+        if "dead" in layer:
+            dead = layer["dead"]
+            if np.shape(dead) != kernel.shape or not all(isinstance(v, (bool, np.bool_)) for v in np.ravel(np.asarray(dead, dtype=object))):
+                raise invalid(f"weights[{k}]['dead']", _short(dead), f"expected {kernel.shape} booleans like the kernel")
+            entry["dead"] = np.asarray(dead, dtype=bool).tolist()
+        out.append(entry)
     return out
 
 
 def _short(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
+
+
+def initial_weights(config: Mapping[str, Any]) -> list[dict[str, list]]:
+    """The weights the widget starts from for ``config``: ``Mulberry32(data_seed)`` makes and splits the data,
+    then draws the weights (or ``init_seed`` draws them), as the JavaScript's ``Simulation.reset``."""
+    c = validate_config(config)
+    rng = pg.Mulberry32(c["data_seed"])
+    pg.make_split(c["dataset"], c["noise"], c["ratio"], rng)
+    params = pg.init_params(len(c["features"]), c["hidden"], rng if c["init_seed"] is None else c["init_seed"])
+    return [{"kernel": k.tolist(), "bias": b.tolist(), "dead": np.zeros(k.shape, bool).tolist()}
+            for k, b in zip(params[::2], params[1::2], strict=True)]
 
 
 def preset_configs() -> dict[str, dict[str, Any]]:
@@ -131,6 +154,56 @@ def preset_config(preset: Mapping[str, Any], seed: int = 0) -> dict[str, Any]:
     for key in ("features", "hidden"):
         config[key] = list(config[key])
     return validate_config({**config, "data_seed": seed, "init_seed": None})
+
+
+def validate_points(points: Any) -> list[list[float]]:
+    """Own data points ``[[x, y, label], ...]`` (drawn or imported in the widget): finite numbers, labels
+    in [-1, 1]; an empty list means the generated data set."""
+    if isinstance(points, (str, bytes, Mapping)) or not isinstance(points, Sequence):
+        raise invalid("points", _short(points), "expected a list of [x, y, label]")
+    try:
+        array = np.asarray(points, dtype=np.float64) if len(points) else np.zeros((0, 3))
+    except (TypeError, ValueError):
+        array = np.zeros((0, 0))
+    if array.ndim != 2 or array.shape[1] != 3 or not np.isfinite(array).all() or (np.abs(array[:, 2]) > 1).any():
+        raise invalid("points", _short(points), "expected a list of [x, y, label] with finite numbers and labels from -1 to 1")
+    if len(array) == 1:
+        raise invalid("points", _short(points), "expected at least 2 points (or none: the generated data)")
+    return array.tolist()
+
+
+def data_split(config: Mapping[str, Any], points: Sequence[Sequence[float]] = ()) -> pg.Split:
+    """The training and test points the widget uses: the generated data set of ``config`` or, if given, the
+    own ``points`` shuffled with the data seed's stream and cut at ``ratio`` (each side keeps at least one
+    point), as the JavaScript's ``usePoints``."""
+    if not len(points):
+        return pg.make_split(config["dataset"], config["noise"], config["ratio"], config["data_seed"])
+    array = np.asarray(points, dtype=np.float64)
+    order = pg.shuffle_order(len(array), pg.Mulberry32(config["data_seed"]))
+    array = array[order]
+    cut = max(1, min(len(array) - 1, int(np.floor(len(array) * config["ratio"]))))
+    return pg.Split(array[:cut, :2], array[:cut, 2], array[cut:, :2], array[cut:, 2])
+
+
+def network_outputs(config: Mapping[str, Any], weights: Sequence[Mapping[str, Any]], points: np.ndarray) -> np.ndarray:
+    """The widget network's output for points ``[n, 2]`` (numpy, float64; the output is tanh, or linear
+    for the regression data sets)."""
+    act = {"relu": lambda v: np.maximum(v, 0), "tanh": np.tanh, "sigmoid": lambda v: 1 / (1 + np.exp(-v)), "linear": lambda v: v}
+    x = pg.features(points, config["features"])
+    for k, layer in enumerate(weights):
+        x = x @ np.asarray(layer["kernel"], dtype=np.float64) + np.asarray(layer["bias"], dtype=np.float64)
+        last = k == len(weights) - 1
+        x = act["linear" if last and config["dataset"].startswith("reg-") else "tanh" if last else config["activation"]](x)
+    return x[:, 0]
+
+
+def network_losses(config: Mapping[str, Any], weights: Sequence[Mapping[str, Any]],
+                   points: Sequence[Sequence[float]] = ()) -> tuple[float, float]:
+    """``(training loss, test loss)`` of the widget network with ``weights`` on its data (the playground's
+    ``mean(0.5 * (output - label)^2)``)."""
+    data = data_split(config, points)
+    return tuple(pg.playground_loss(network_outputs(config, weights, p), y)  # type: ignore[return-value]
+                 for p, y in ((data.x_train, data.y_train), (data.x_test, data.y_test)))
 
 
 def compact_js(source: str) -> str:
@@ -152,14 +225,21 @@ class PlaygroundWidget(anywidget.AnyWidget):
 
     Traits synced with the front end:
 
-    * ``config``: the data set and network (keys of :data:`DEFAULT_CONFIG`); setting it resets the
-      widget to the initial weights of ``init_seed`` (a change of learning rate, batch size or
-      regularization rate alone keeps the current weights, as in the playground);
+    * ``config``: the data set and network (keys of :data:`DEFAULT_CONFIG`); a change of any key of
+      :data:`RESET_KEYS` resets the widget to the initial weights of its seeds, as the playground resets on
+      every control but the learning rate (a learning-rate change alone keeps the current weights);
     * ``presets``: the preset menu, ``[{"name": ..., "config": ...}]`` (a list: the order is kept, which
       a dict's is not once the state is saved as JSON with sorted keys);
-    * ``weights``: the current parameters, ``[{"kernel": [n_in][n_out], "bias": [n_out]}]`` per layer;
+    * ``weights``: the current parameters, ``[{"kernel": [n_in][n_out], "bias": [n_out], "dead": [n_in][n_out]}]``
+      per layer (``dead``: links cut by L1 regularization, which never train again);
     * ``losses``: ``{"train": [...], "test": [...]}``, the loss after every epoch since the last reset;
-    * ``epoch`` and ``speed`` (epochs per animation frame while playing).
+    * ``epoch`` and ``speed`` (epochs per animation frame while playing);
+    * ``points``: own data ``[[x, y, label], ...]`` drawn on the output panel or imported from CSV (empty:
+      the generated data set of ``config``), split into training and test by :func:`data_split`.
+
+    Setting ``weights`` from Python also sets ``losses`` (to the one point of those weights, see
+    :func:`network_losses`), as the front end does. A new view of the widget (displaying it again, a
+    reopened notebook) shows the synced weights, epoch and losses rather than starting again.
 
     The front end writes ``weights``, ``losses`` and ``epoch`` back when paused, after a step and about
     once a second while playing.
@@ -172,6 +252,7 @@ class PlaygroundWidget(anywidget.AnyWidget):
     losses = traitlets.Dict({"train": [], "test": []}).tag(sync=True)
     epoch = traitlets.Int(0).tag(sync=True)
     speed = traitlets.Int(5).tag(sync=True)
+    points = traitlets.List().tag(sync=True)
 
     def __init__(
         self,
@@ -207,6 +288,17 @@ class PlaygroundWidget(anywidget.AnyWidget):
         value = proposal["value"]
         return validate_weights(value, layer_sizes(self.config)) if value else []
 
+    @traitlets.validate("points")
+    def _check_points(self, proposal: Any) -> list:
+        return validate_points(proposal["value"])
+
+    @traitlets.observe("weights")
+    def _weights_set(self, change: Any) -> None:
+        # weights written by the front end come with their losses; weights set here get theirs computed
+        if change["new"] and "weights" not in self._property_lock:
+            train, test = network_losses(self.config, change["new"], self.points)
+            self.losses = {"train": [train], "test": [test]}
+
     @traitlets.validate("losses")
     def _check_losses(self, proposal: Any) -> dict[str, list]:
         value = proposal["value"]
@@ -221,10 +313,26 @@ class PlaygroundWidget(anywidget.AnyWidget):
         so ``build_model(...).set_weights(widget.params())`` works). Empty until the front end has run."""
         return [np.asarray(layer[key], dtype=np.float64) for layer in self.weights for key in ("kernel", "bias")]
 
+    def dead(self) -> list[np.ndarray]:
+        """Per layer, which links L1 regularization has cut (``[n_in, n_out]`` booleans; none where the
+        weights carry no ``dead``)."""
+        return [np.asarray(layer.get("dead", np.zeros_like(layer["kernel"], dtype=bool)), dtype=bool) for layer in self.weights]
+
+    def keras_code(self) -> str:
+        """Python code that rebuilds the current network in Keras with its weights and defines
+        ``predict(points)``: the text of the widget's "Export as Keras code". Before the front end has sent
+        weights, the network's initial weights (from its seeds) are used."""
+        from .export import keras_code
+
+        return keras_code(self.config, self.weights or initial_weights(self.config))
+
     def to_dict(self) -> dict[str, Any]:
         """The exported state: format tag, config, epoch and weights (what the widget's Export writes)."""
-        return {"format": EXPORT_FORMAT, "version": 1, "config": dict(self.config), "epoch": self.epoch,
-                "weights": list(self.weights)}
+        state = {"format": EXPORT_FORMAT, "version": 1, "config": dict(self.config), "epoch": self.epoch,
+                 "weights": list(self.weights)}
+        if self.points:
+            state["points"] = list(self.points)
+        return state
 
     def export_json(self, path: str | Path | None = None) -> str:
         """The state as JSON (see :meth:`to_dict`); also written to ``path`` if given."""
@@ -240,11 +348,13 @@ class PlaygroundWidget(anywidget.AnyWidget):
         config = validate_config(state["config"])
         weights = validate_weights(state["weights"], layer_sizes(config)) if state.get("weights") else []
         epoch = require_int("epoch", state.get("epoch", 0), minimum=0)
+        points = validate_points(state.get("points", []))
         with self.hold_sync():
+            self.losses = {"train": [], "test": []}
+            self.points = points
             self.config = config
             self.epoch = epoch
-            self.weights = weights
-            self.losses = {"train": [], "test": []}
+            self.weights = weights  # sets the losses of these weights
 
     @classmethod
     def from_json(cls, source: str | Path | Mapping[str, Any], **kwargs: Any) -> PlaygroundWidget:
@@ -287,11 +397,17 @@ def playground_widget(preset: str | None = None, **config: Any) -> PlaygroundWid
 __all__ = [
     "DEFAULT_CONFIG",
     "PlaygroundWidget",
+    "RESET_KEYS",
+    "initial_weights",
     "layer_sizes",
+    "data_split",
     "load_export",
+    "network_losses",
+    "network_outputs",
     "playground_widget",
     "preset_config",
     "preset_configs",
     "validate_config",
+    "validate_points",
     "validate_weights",
 ]

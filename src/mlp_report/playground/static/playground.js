@@ -1,4 +1,4 @@
-// TensorFlow-Playground-like widget (anywidget ES module; issue 8). Trains and draws in the browser, so it
+// TensorFlow-Playground-like widget (anywidget ES module). Trains and draws in the browser, so it
 // also works in the static book with no kernel. The pure functions are exported for the node tests; they
 // mirror mlp_report.playground line by line (same Mulberry32 draws in the same order => identical data).
 export const FEATURES = ["x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)"];
@@ -8,7 +8,14 @@ export const REGULARIZATIONS = ["none", "L1", "L2"];
 export const LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 export const REG_RATES = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 const DOMAIN = 6, PI = Math.PI;
+export const PROBLEMS = ["classification", "regression"];
 export const isRegression = (name) => name.startsWith("reg-");
+/** The problem type of a data set: "regression" for reg-plane and reg-gauss, else "classification". */
+export const problemOf = (name) => (isRegression(name) ? "regression" : "classification");
+/** Config keys whose change resets the network to its initial weights, as playground.ts resets on every
+ * control but the learning rate; a new data or init seed also resets (the seeds define the initial state). */
+export const RESET_KEYS = ["dataset", "noise", "ratio", "batch_size", "activation", "regularization", "reg_rate",
+  "features", "hidden", "data_seed", "init_seed"];
 
 /** Mulberry32: a seeded generator of numbers in [0, 1) (state kept as an unsigned 32-bit integer). */
 export function mulberry32(seed) {
@@ -141,17 +148,23 @@ const ACT = {
   linear: [(x) => x, () => 1],
 };
 
-/** Layers [{kernel: [nIn][nOut], bias: [nOut]}] for sizes [inputs, ...hidden, 1]: weights random() - 0.5
- * drawn in the playground's order (layer by layer, each node's incoming links in turn), biases 0.1. */
+/** Layers [{kernel: [nIn][nOut], bias: [nOut], dead: [nIn][nOut]}] for sizes [inputs, ...hidden, 1]: weights
+ * random() - 0.5 drawn in the playground's order (layer by layer, each node's incoming links in turn), biases
+ * 0.1, no dead link (dead[i][j]: the link from input i to neuron j was cut by L1, see applyGradients). */
 export function initNetwork(sizes, seed) {
   const rng = typeof seed === "function" ? seed : mulberry32(seed), layers = [];
   for (let l = 1; l < sizes.length; l++) {
     const kernel = Array.from({ length: sizes[l - 1] }, () => new Array(sizes[l]).fill(0));
     for (let j = 0; j < sizes[l]; j++) for (let i = 0; i < sizes[l - 1]; i++) kernel[i][j] = rng() - 0.5;
-    layers.push({ kernel, bias: new Array(sizes[l]).fill(0.1) });
+    layers.push({ kernel, bias: new Array(sizes[l]).fill(0.1), dead: noDead(kernel) });
   }
   return layers;
 }
+
+const noDead = (kernel) => kernel.map((r) => r.map(() => false));
+/** Deep copies of layers with a dead matrix each (all false where it is missing). */
+export const copyLayers = (layers) => layers.map((L) => ({ kernel: L.kernel.map((r) => r.slice()), bias: L.bias.slice(),
+  dead: L.dead ? L.dead.map((r) => r.map(Boolean)) : noDead(L.kernel) }));
 
 /** Forward pass of one input: the outputs of every layer (input included); totals kept for backprop. */
 export function forward(layers, input, activation, outActivation) {
@@ -168,6 +181,7 @@ export function forward(layers, input, activation, outActivation) {
   });
   return { outs, totals };
 }
+/** nn.ts: a linear output neuron for regression, tanh for classification. */
 export const outputActivation = (dataset) => (isRegression(dataset) ? "linear" : "tanh");
 export const predict = (layers, input, cfg) =>
   forward(layers, input, cfg.activation, outputActivation(cfg.dataset)).outs[layers.length][0];
@@ -201,18 +215,23 @@ export function backward(layers, acc, input, label, cfg) {
   acc.n++;
 }
 
-/** nn.ts updateWeights: w -= lr / n * (sum of dE/dw + reg_rate * der(w)) with der the L1 (w < 0 ? -1 : 1)
- * or L2 (w) derivative, weights only; b -= lr / n * (sum of dE/db). n is the number of accumulated points. */
+/** nn.ts updateWeights as the playground does it today, n being the number of accumulated points: each bias
+ * b -= lr * (sum of dE/db) / n; each live weight first w1 = w - lr / n * (sum of dE/dw), then separately
+ * w2 = w1 - lr * reg_rate * der(w), der taken at the weight before the step (L1: w < 0 ? -1 : 1; L2: w; none: 0).
+ * An L1 weight with w1 * w2 < 0 (crossed zero) is set to 0 and its link marked dead; dead links never change. */
 export function applyGradients(layers, acc, cfg) {
   if (acc.n === 0) return;
   const lr = cfg.learning_rate, rr = cfg.reg_rate, reg = cfg.regularization, n = acc.n;
   layers.forEach((L, l) => {
-    const A = acc.layers[l];
+    const A = acc.layers[l], dead = L.dead || (L.dead = noDead(L.kernel));
     L.bias.forEach((b, j) => { L.bias[j] = b - lr * A.bias[j] / n; A.bias[j] = 0; });
     L.kernel.forEach((row, i) => row.forEach((w, j) => {
-      const der = reg === "L1" ? (w < 0 ? -1 : 1) : reg === "L2" ? w : 0;
-      row[j] = w - (lr / n) * (A.kernel[i][j] + rr * der);
+      const g = A.kernel[i][j];
       A.kernel[i][j] = 0;
+      if (dead[i][j]) return;
+      const der = reg === "L1" ? (w < 0 ? -1 : 1) : reg === "L2" ? w : 0;
+      const w1 = w - (lr / n) * g, w2 = w1 - (lr * rr) * der;
+      if (reg === "L1" && w1 * w2 < 0) { row[j] = 0; dead[i][j] = true; } else row[j] = w2;
     }));
   });
   acc.n = 0;
@@ -253,24 +272,77 @@ export function checkConfig(c) {
 }
 /** Layer sizes [inputs, ...hidden, 1] of a config. */
 export const sizesOf = (c) => [c.features.length, ...c.hidden, 1];
-/** The error message if weights do not fit the layer sizes, else null. */
+/** The error message if weights do not fit the layer sizes, else null (dead, optional, is [nIn][nOut] booleans). */
 export function checkWeights(w, sizes) {
+  const fits = (m, l, ok) => Array.isArray(m) && m.length === sizes[l] && m.every((r) => Array.isArray(r) && r.length === sizes[l + 1] && r.every(ok));
   const ok = Array.isArray(w) && w.length === sizes.length - 1 && w.every((L, l) =>
-    L && Array.isArray(L.kernel) && L.kernel.length === sizes[l] && L.kernel.every((r) => Array.isArray(r) && r.length === sizes[l + 1] && r.every(Number.isFinite)) &&
-    Array.isArray(L.bias) && L.bias.length === sizes[l + 1] && L.bias.every(Number.isFinite));
-  return ok ? null : `weights do not fit the network ${sizes.join("-")} (expected [{kernel: [nIn][nOut], bias: [nOut]}] per layer)`;
+    L && fits(L.kernel, l, Number.isFinite) && Array.isArray(L.bias) && L.bias.length === sizes[l + 1] && L.bias.every(Number.isFinite) &&
+    (L.dead === undefined || fits(L.dead, l, (d) => typeof d === "boolean")));
+  return ok ? null : `weights do not fit the network ${sizes.join("-")} (expected [{kernel: [nIn][nOut], bias: [nOut], dead?: [nIn][nOut]}] per layer)`;
+}
+
+const PY_FEATURES = { "x1": "x1", "x2": "x2", "x1^2": "x1 ** 2", "x2^2": "x2 ** 2", "x1*x2": "x1 * x2",
+  "sin(x1)": "np.sin(x1)", "sin(x2)": "np.sin(x2)" };
+/** Python code (a string) that rebuilds the network of config with the given weights in Keras: the features as
+ * input columns, the layers with their activations, the weights as literals and a predict(points) helper. The
+ * Python side writes the same text (mlp_report.playground.export.keras_code); numbers are String(v). */
+export function kerasCode(config, weights) {
+  const c = { ...DEFAULT_CONFIG, ...config }, sizes = sizesOf(c), out = outputActivation(c.dataset);
+  const err = checkWeights(weights, sizes);
+  if (err) throw new Error(err);
+  const num = (v) => String(v), row = (r) => `[${r.map(num).join(", ")}]`;
+  const nDead = weights.reduce((s, L) => s + (L.dead ? L.dead.flat().filter(Boolean).length : 0), 0);
+  const shape = c.hidden.length ? `hidden layers ${c.hidden.join("-")} (${c.activation})` : "no hidden layer";
+  const lines = [
+    `"""A TensorFlow Playground network exported by mlp-report, rebuilt in Keras with its weights.`,
+    "",
+    `Data set ${c.dataset} (${problemOf(c.dataset)}); inputs ${c.features.join(", ")}; ${shape}; output ${out}.`,
+    ...(nDead ? [`${nDead} link${nDead > 1 ? "s" : ""} cut by L1 regularization (weight 0).`] : []),
+    `"""`,
+    "import keras",
+    "import numpy as np",
+    "",
+    `FEATURES = [${c.features.map((f) => JSON.stringify(f)).join(", ")}]`,
+    "",
+    "",
+    "def features(points):",
+    `    """The network's input columns for points [[x1, x2], ...]."""`,
+    `    x1, x2 = np.asarray(points, dtype="float64").reshape(-1, 2).T`,
+    `    return np.stack([${c.features.map((f) => PY_FEATURES[f]).join(", ")}], axis=1)`,
+    "",
+    "",
+    "model = keras.Sequential([",
+    `    keras.Input(shape=(${sizes[0]},), dtype="float64"),`,
+    ...sizes.slice(1).map((n, l) => {
+      const last = l === sizes.length - 2;
+      return `    keras.layers.Dense(${n}, activation="${last ? out : c.activation}", dtype="float64", name="${last ? "output" : `hidden_${l + 1}`}"),`;
+    }),
+    "])",
+    "model.set_weights([np.array(w, dtype=\"float64\") for w in [",
+    ...weights.flatMap((L, l) => [
+      `    # ${l === weights.length - 1 ? "output" : `hidden_${l + 1}`}: kernel [${sizes[l]}][${sizes[l + 1]}] (row i: the links from input i), bias [${sizes[l + 1]}]`,
+      "    [", ...L.kernel.map((r) => `        ${row(r)},`), "    ],",
+      `    ${row(L.bias)},`,
+    ]),
+    "]])",
+    "",
+    "",
+    "def predict(points):",
+    `    """The network's output for points [[x1, x2], ...]${out === "tanh" ? " (its sign is the class)" : ""}."""`,
+    "    return np.asarray(model(features(points)))[:, 0]",
+  ];
+  return lines.join("\n") + "\n";
 }
 
 // ------------------------------------------------------------------------------------------------------
 // The simulation: data, network, training state (no DOM)
 // ------------------------------------------------------------------------------------------------------
-const STRUCTURAL = ["dataset", "noise", "ratio", "activation", "features", "hidden", "data_seed", "init_seed", "regularization"];
 export class Simulation {
   constructor(cfg) { this.setConfig(cfg, true); }
   setConfig(cfg, force) {
     const old = this.cfg;
     this.cfg = { ...DEFAULT_CONFIG, ...cfg };
-    if (force || STRUCTURAL.some((k) => JSON.stringify(old[k]) !== JSON.stringify(this.cfg[k]))) this.reset();
+    if (force || RESET_KEYS.some((k) => JSON.stringify(old[k]) !== JSON.stringify(this.cfg[k]))) this.reset();
   }
   // init_seed null: the weights continue the data's stream (mlp_report.playground.seeded_run), else own stream
   reset() {
@@ -281,7 +353,7 @@ export class Simulation {
     this.setWeights(initNetwork(sizesOf(c), c.init_seed === null ? rng : c.init_seed), 0);
   }
   setWeights(layers, epoch) {
-    this.layers = JSON.parse(JSON.stringify(layers));
+    this.layers = copyLayers(layers);
     this.acc = newAccumulator(this.layers);
     this.epoch = epoch || 0;
     this.history = { train: [], test: [] };
@@ -304,79 +376,264 @@ export class Simulation {
   }
 }
 
+// The view (DOM only from here on). It reads left to right as TensorFlow Playground does: data, features,
+// hidden layers, output; the network is an SVG whose links carry their weights (data-weight).
 // ------------------------------------------------------------------------------------------------------
-// The view (DOM only from here on)
-// ------------------------------------------------------------------------------------------------------
-const CSS = `.pg{font:13px/1.35 system-ui,sans-serif;color:#333;display:grid;grid-template-columns:190px 198px 270px;gap:8px;align-items:start}
-.pg .bar{grid-column:1/-1;display:flex;gap:6px;align-items:center;flex-wrap:wrap}.pg .wide{grid-column:1/-1}
-.pg fieldset{border:1px solid #ddd;border-radius:6px;padding:2px 8px 6px;margin:0 0 6px}.pg legend{font-weight:600;font-size:12px;padding:0 3px;margin:0;width:auto;float:none}
-.pg label{display:block;margin:2px 0}.pg .pgr{display:flex;gap:4px;align-items:center}.pg input[type=range]{width:86px;vertical-align:middle}
-.pg button{font:inherit;width:auto;padding:1px 8px;border:1px solid #999;border-radius:4px;background:#f6f6f6;color:#333;cursor:pointer}
-.pg button.play{background:#0877bd;color:#fff;border-color:#0877bd;min-width:64px}.pg canvas{border:1px solid #ccc;display:block}
-.pg .readout{font-size:12px}.pg .readout b{font-variant-numeric:tabular-nums}.pg select{font:inherit;max-width:100%}
-.pg .thumbs{margin-top:4px}.pg .thumbs canvas{margin:1px}
-.pg textarea{width:100%;height:50px;font:11px monospace;box-sizing:border-box}.pg .msg{color:#b00}.pg input[type=number]{width:95px}`;
+export const CLASSIFICATION_SETS = DATASETS.filter((d) => !isRegression(d));
+export const REGRESSION_SETS = DATASETS.filter(isRegression);
+const FEATURE_LABEL = { "x1": "X₁", "x2": "X₂", "x1^2": "X₁²", "x2^2": "X₂²", "x1*x2": "X₁X₂", "sin(x1)": "sin(X₁)", "sin(x2)": "sin(X₂)" };
+const DENSITY = 100, REDUCE = 4, NODE = 30, BIAS = 6, ROW = 50, TOP = 44, HEAT_PX = 200, AXIS = 22;
+const CSS = `.pg{--pg-fg:#333;--pg-muted:#777;--pg-bg:#fff;--pg-panel:#f7f7f7;--pg-border:#ddd;--pg-accent:#183d4e;--pg-btn:#183d4e;--pg-test:#000;--pg-train:#777;
+font:12px/1.35 "Helvetica Neue",Helvetica,Arial,sans-serif;color:var(--pg-fg);background:var(--pg-bg);max-width:100%;box-sizing:border-box;position:relative}
+html[data-theme=dark] .pg,body[data-jp-theme-light=false] .pg{--pg-fg:#ddd;--pg-muted:#9aa;--pg-bg:#1e2226;--pg-panel:#262b30;--pg-border:#444;--pg-accent:#cfe3ee;--pg-btn:#3a7d9c;--pg-test:#fff;--pg-train:#999}
+.pg *{box-sizing:border-box}.pg .pg-top{display:flex;flex-wrap:wrap;gap:4px 12px;align-items:flex-end;background:var(--pg-panel);border-bottom:1px solid var(--pg-border);padding:6px 8px;margin-bottom:8px}
+.pg .field{display:flex;flex-direction:column;gap:1px}.pg .field>span,.pg h4{font-size:10px;text-transform:uppercase;letter-spacing:.04em;color:var(--pg-muted);font-weight:500;margin:0}
+.pg h4{font-size:11px;color:var(--pg-fg);font-weight:600;margin:0 0 4px}
+.pg select,.pg input[type=number]{font:inherit;color:var(--pg-fg);background:var(--pg-bg);border:0;border-bottom:1px solid var(--pg-border);padding:1px 0;max-width:100%}
+.pg input[type=number]{width:86px}.pg button{font:inherit;color:var(--pg-fg);background:var(--pg-bg);border:1px solid var(--pg-border);border-radius:3px;padding:1px 7px;cursor:pointer;width:auto;margin:0}
+.pg button:hover{border-color:var(--pg-btn)}.pg .ctl{display:flex;gap:6px;align-items:center}
+.pg button.play{width:40px;height:40px;border-radius:50%;background:var(--pg-btn);border:0;color:#fff;font-size:16px;padding:0}
+.pg button.round{width:26px;height:26px;border-radius:50%;padding:0;font-size:13px}
+.pg .epoch{font-size:20px;font-variant-numeric:tabular-nums;color:var(--pg-fg)}
+.pg .pg-main{display:flex;flex-wrap:wrap;gap:10px;align-items:flex-start}
+.pg .col-data{flex:0 0 100px}.pg .ours{display:flex;flex-direction:column;gap:4px;margin-bottom:10px}.pg .ours select{width:100%}.pg .col-net{flex:1 1 280px;min-width:0;max-width:470px;position:relative}.pg .col-out{flex:0 0 ${HEAT_PX + AXIS + 4}px}
+.pg .sets{display:grid;grid-template-columns:repeat(2,46px);gap:5px;margin-bottom:6px}
+.pg canvas.dataset{width:46px;height:46px;border:2px solid var(--pg-border);border-radius:3px;cursor:pointer;opacity:.35;display:block;background:#fff}
+.pg canvas.dataset:hover{opacity:.85}.pg canvas.dataset.selected{border-color:var(--pg-fg);opacity:1;box-shadow:0 1px 5px rgba(0,0,0,.2)}
+.pg label{display:block;margin:3px 0;font-size:11px;color:var(--pg-muted)}.pg label b{color:var(--pg-fg);font-weight:500}
+.pg input[type=range]{width:100%;margin:0;accent-color:var(--pg-btn)}
+.pg .layers{display:flex;align-items:center;gap:5px;margin-bottom:2px}
+.pg svg.network{display:block;width:100%;height:auto;overflow:visible;user-select:none}
+.pg svg text{fill:var(--pg-fg);font-size:11px}.pg svg .muted{fill:var(--pg-muted);font-size:10px}
+.pg .link{fill:none;stroke-dasharray:9 1}.pg .link.dead{stroke:var(--pg-muted)!important;stroke-dasharray:3 3;opacity:.6}
+.pg .link-hover{fill:none;stroke:transparent;stroke-width:9;cursor:pointer;pointer-events:stroke}
+.pg .node rect.frame{fill:none;stroke:var(--pg-fg);stroke-width:1.5;rx:2}.pg .node:hover rect.frame{stroke:var(--pg-muted);stroke-width:2.5}.pg g.feature.off rect.frame{stroke:none}
+.pg g.feature{cursor:pointer}.pg g.feature.off image{opacity:.22}.pg g.feature.off text{opacity:.45}
+.pg rect.bias{cursor:pointer;stroke:var(--pg-bg);stroke-width:.5}
+.pg g.pm{cursor:pointer}.pg g.pm circle{fill:var(--pg-panel);stroke:var(--pg-border)}.pg g.pm:hover circle{stroke:var(--pg-btn)}.pg g.pm text{font-size:13px;text-anchor:middle;dominant-baseline:central}
+.pg .hovercard{position:absolute;display:none;z-index:5;background:var(--pg-bg);border:1px solid var(--pg-border);box-shadow:0 1px 4px rgba(0,0,0,.3);padding:3px 7px;border-radius:3px;white-space:nowrap;font-size:12px}
+.pg .hovercard input{width:80px;font:inherit}
+.pg .losses{display:grid;grid-template-columns:auto auto;column-gap:8px;font-size:11px;color:var(--pg-muted)}.pg .losses b{color:var(--pg-fg);font-weight:500;font-variant-numeric:tabular-nums}
+.pg canvas.loss-chart{display:block;width:${HEAT_PX}px;height:44px;margin:3px 0 6px}
+.pg .heat{position:relative;width:${HEAT_PX + AXIS}px;height:${HEAT_PX + AXIS}px}
+.pg canvas.heatmap{position:absolute;left:0;top:0;background:#fff;width:${HEAT_PX}px;height:${HEAT_PX}px}
+.pg svg.overlay{position:absolute;left:0;top:0}.pg svg.overlay circle{stroke:#fff;stroke-width:1;stroke-opacity:.8;fill-opacity:.9}.pg svg.overlay circle.test{stroke:#000;stroke-opacity:.6}
+.pg svg.overlay .axis line,.pg svg.overlay .axis path{stroke:var(--pg-muted);fill:none}.pg svg.overlay text{font-size:9px;fill:var(--pg-muted)}
+.pg.drawing canvas.heatmap,.pg.drawing svg.overlay{cursor:crosshair}
+.pg .legend{width:${HEAT_PX}px;font-size:10px;color:var(--pg-muted);margin:4px 0}.pg .legend .ticks{display:flex;justify-content:space-between}
+.pg .legend i{display:block;height:8px;background:linear-gradient(90deg,#f59322,#e8eaeb,#0877bd)}
+.pg .checks label{display:flex;gap:4px;align-items:center;margin:2px 0;color:var(--pg-fg)}
+.pg .pg-io{margin-top:8px;border-top:1px solid var(--pg-border);padding-top:6px;display:flex;flex-wrap:wrap;gap:5px;align-items:center}
+.pg textarea{width:100%;height:64px;font:11px/1.3 monospace;color:var(--pg-fg);background:var(--pg-panel);border:1px solid var(--pg-border)}
+.pg .msg{color:#c0392b;min-height:0}.pg .note{color:var(--pg-muted);font-size:11px}`;
 const COLORS = [[245, 147, 34], [232, 234, 235], [8, 119, 189]];
-function color(v) { // -1 orange, 0 grey, +1 blue
+/** TF's colour scale: -1 orange, 0 grey, +1 blue, clamped. */
+function color(v) {
   v = Math.max(-1, Math.min(1, v));
   const [a, b] = v < 0 ? [COLORS[1], COLORS[0]] : [COLORS[1], COLORS[2]], t = Math.abs(v);
   return a.map((c, i) => Math.round(c + (b[i] - c) * t));
 }
+const rgb = (v) => `rgb(${color(v).join(",")})`;
+// heatmap.ts: 31 stepped shades (d3.range(0, 1 + 1e-9, 1 / 30)) quantized over [-1, 1], drawn with alpha 160
+const SHADES = Array.from({ length: 31 }, (_, i) => color(2 * i / 30 - 1));
+export const shadeIndex = (v) => Math.max(0, Math.min(30, Math.floor((v + 1) / 2 * 31)));
+const linkWidth = (w) => 1 + 9 * Math.min(1, Math.abs(w) / 5); // d3 scale [0, 5] -> [1, 10], clamped
+const SVGNS = "http://www.w3.org/2000/svg";
 function h(tag, attrs = {}, ...kids) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) if (k.startsWith("on")) e.addEventListener(k.slice(2), v); else e.setAttribute(k, v);
+  const e = ["svg", "g", "path", "rect", "circle", "text", "image", "line", "title"].includes(tag) ? document.createElementNS(SVGNS, tag) : document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) if (k.startsWith("on")) e.addEventListener(k.slice(2), v); else if (v !== undefined && v !== null && v !== false) e.setAttribute(k, v);
   e.append(...kids);
   return e;
 }
 const select = (cls, options, value, on) => {
-  const s = h("select", { class: cls, onchange: () => on(s.value) },
-    ...options.map(([v, text]) => h("option", { value: String(v) }, String(text))));
+  const s = h("select", { class: cls, onchange: () => on(s.value) }, ...options.map(([v, text]) => h("option", { value: String(v) }, String(text))));
   s.value = String(value);
   return s;
 };
+const ICONS = { // 24 x 24 paths (drawn here: no icon font, no network)
+  play: "M8 5v14l11-7z", pause: "M6 5h4v14H6zM14 5h4v14h-4z", step: "M6 5v14l9-7zM16 5h2.5v14H16z",
+  reset: "M12 5V2L7 6l5 4V7a5 5 0 1 1-5 5H5a7 7 0 1 0 7-7z",
+};
+const icon = (name) => h("svg", { viewBox: "0 0 24 24", width: 18, height: 18, "aria-hidden": "true", style: "display:block;margin:auto;fill:currentColor" }, h("path", { d: ICONS[name] }));
+const field = (label, control, cls) => h("div", { class: "field" + (cls ? " " + cls : "") }, h("span", {}, label), control);
+const epochText = (n) => String(n).padStart(6, "0"); // TF pads to six digits (no separators, so the text reads as a number)
+
+/** Points [[x, y, label]] from CSV text (x, y, label per line; a header line and blank lines are skipped). */
+export function parseCsv(text, regression) {
+  const pts = [], lines = String(text).split(/\r?\n/);
+  lines.forEach((line, k) => {
+    const t = line.trim();
+    if (!t || t.startsWith("#")) return;
+    const cells = t.split(/[,;\t]/).map((c) => c.trim());
+    if (k === 0 && cells.some((c) => c !== "" && !Number.isFinite(+c))) return; // header
+    const v = cells.map(Number);
+    if (cells.length !== 3 || !v.every(Number.isFinite)) throw new Error(`CSV line ${k + 1} (${JSON.stringify(t)}) is invalid: expected three numbers x, y, label`);
+    if (regression ? Math.abs(v[2]) > 1 : Math.abs(v[2]) !== 1) throw new Error(`CSV line ${k + 1}: label ${v[2]} is invalid: expected ${regression ? "a number from -1 to 1" : "1 or -1"}`);
+    pts.push(v);
+  });
+  if (pts.length < 2) throw new Error("CSV: expected at least 2 points (x, y, label per line)");
+  return pts;
+}
+/** Own points instead of the generated data set: shuffled and split with the data seed's stream, as
+ * makeSplit does; the initial weights continue that stream (init_seed null) unless keepWeights. */
+export function usePoints(sim, points, keepWeights) {
+  const c = sim.cfg, rng = mulberry32(c.data_seed), pts = shuffle(points.map((p) => p.slice()), rng);
+  const cut = Math.max(1, Math.min(pts.length - 1, Math.floor(pts.length * c.ratio)));
+  sim.train = pts.slice(0, cut); sim.test = pts.slice(cut);
+  sim.trainIn = sim.train.map(([x, y]) => featurize(x, y, c.features));
+  sim.trainY = sim.train.map((p) => p[2]);
+  if (keepWeights) { sim.lossTrain = loss(sim.layers, sim.train, c); sim.lossTest = loss(sim.layers, sim.test, c); }
+  else sim.setWeights(initNetwork(sizesOf(c), c.init_seed === null ? rng : c.init_seed), 0);
+}
+/** The config as a URL hash (key=value&..., lists comma-separated), and back (null if it is not one). */
+export function configToHash(c) {
+  return Object.keys(DEFAULT_CONFIG).map((k) => `${k}=${Array.isArray(c[k]) ? c[k].join(",") : c[k] === null ? "" : c[k]}`).join("&");
+}
+export function hashToConfig(hash) {
+  const params = new URLSearchParams(String(hash).replace(/^#/, ""));
+  if (!params.has("dataset") || !params.has("hidden")) return null;
+  const c = {};
+  for (const [k, v] of params) {
+    if (!(k in DEFAULT_CONFIG)) continue;
+    const def = DEFAULT_CONFIG[k];
+    if (k === "features") c[k] = v ? v.split(",") : [];
+    else if (k === "hidden") c[k] = v ? v.split(",").map(Number) : [];
+    else if (k === "init_seed") c[k] = v === "" ? null : Number(v);
+    else c[k] = typeof def === "number" ? Number(v) : v;
+  }
+  return { ...DEFAULT_CONFIG, ...c };
+}
+// Only a static page (the book: the widget state is embedded in it) shares its state in the URL hash, and
+// only its first playground in document order does, so several widgets on one page never fight over it.
+// Views render in no fixed order, so the page's view scripts are looked up in the widget manager.
+const VIEW_SCRIPT = "script[type='application/vnd.jupyter.widget-view+json']";
+async function firstOnPage(model) {
+  if (typeof document === "undefined" || !document.querySelector("script[type='application/vnd.jupyter.widget-state+json']")) return false;
+  const manager = model.widget_manager;
+  if (!manager || typeof manager.get_model !== "function") return false;
+  for (const script of document.querySelectorAll(VIEW_SCRIPT)) {
+    let other;
+    try { other = await manager.get_model(JSON.parse(script.textContent).model_id); } catch (err) { continue; }
+    if (other && other.get("config") !== undefined && other.get("presets") !== undefined) return other.get("config") === model.get("config"); // the first playground
+  }
+  return false;
+}
+
+/** The values of every neuron on the DENSITY x DENSITY grid over [-6, 6]^2 (row 0 at y = 6):
+ * maps[l][j] for layer l (1 = first hidden, last = output), and the inputs' feature maps as maps[0]. */
+function gridMaps(sim) {
+  const c = sim.cfg, L = sim.layers, act = outputActivation(c.dataset), N = DENSITY;
+  const maps = [FEATURES.map(() => new Float32Array(N * N)), ...L.map((layer) => layer.bias.map(() => new Float32Array(N * N)))];
+  for (let r = 0; r < N; r++) for (let q = 0; q < N; q++) {
+    const x = -DOMAIN + (2 * DOMAIN * q) / (N - 1), y = DOMAIN - (2 * DOMAIN * r) / (N - 1), k = r * N + q;
+    const { outs } = forward(L, featurize(x, y, c.features), c.activation, act);
+    for (let l = 1; l < outs.length; l++) { const o = outs[l], m = maps[l]; for (let j = 0; j < o.length; j++) m[j][k] = o[j]; }
+  }
+  return maps;
+}
+let featureMaps = null;
+function inputMaps() { // the seven feature maps never change: computed once
+  if (featureMaps) return featureMaps;
+  const N = DENSITY;
+  featureMaps = FEATURES.map(() => new Float32Array(N * N));
+  for (let r = 0; r < N; r++) for (let q = 0; q < N; q++) {
+    const x = -DOMAIN + (2 * DOMAIN * q) / (N - 1), y = DOMAIN - (2 * DOMAIN * r) / (N - 1);
+    featurize(x, y, FEATURES).forEach((v, f) => { featureMaps[f][r * N + q] = v; });
+  }
+  return featureMaps;
+}
+/** Paint values (N x N) into a canvas with TF's stepped shades (or two colours when discretized). */
+function paint(canvas, values, n, discretize, alpha) {
+  if (canvas.width !== n) { canvas.width = n; canvas.height = n; }
+  const ctx = canvas.getContext("2d"), img = ctx.createImageData(n, n), f = DENSITY / n;
+  for (let r = 0; r < n; r++) for (let q = 0; q < n; q++) {
+    let v = 0;
+    if (f === 1) v = values[r * DENSITY + q];
+    else { for (let a = 0; a < f; a++) for (let b = 0; b < f; b++) v += values[(r * f + a) * DENSITY + q * f + b]; v /= f * f; } // reduceMatrix
+    if (discretize) v = v >= 0 ? 1 : -1;
+    const [R, G, B] = SHADES[shadeIndex(v)], k = 4 * (r * n + q);
+    img.data[k] = R; img.data[k + 1] = G; img.data[k + 2] = B; img.data[k + 3] = alpha;
+  }
+  ctx.putImageData(img, 0, 0);
+}
+const scratch = () => document.createElement("canvas");
 
 function render({ model, el }) {
   const sim = new Simulation(model.get("config"));
-  let running = false, frame = null, lastSync = 0, sent = null, message = "", ioText = "";
-  const HEAT = 100, SIZE = 268;
+  let points = (model.get("points") || []).map((p) => p.slice());
+  let running = false, frame = null, lastSync = 0, sent = null, message = "", ioText = "", selected = null, editing = false;
+  let showTest = false, discretize = false, drawClass = 0; // drawClass 0: not drawing, else the label of drawn points
+  let owner = false; // this view shares its config in the URL hash (see firstOnPage)
   const root = h("div", { class: "pg" }), style = h("style", {}, CSS);
   el.append(style, root);
+  const custom = () => points.length > 0;
+  const resetSim = () => { sim.reset(); if (custom()) usePoints(sim, points, false); };
 
-  // Write config changes to the model; the change:config listener applies them to the simulation.
   const setConfig = (patch) => { model.set("config", { ...sim.cfg, ...patch }); model.save_changes(); };
-  const sync = () => {
-    sent = sim.layers.map((L) => ({ kernel: L.kernel.map((r) => r.slice()), bias: L.bias.slice() }));
-    model.set("weights", sent); model.set("epoch", sim.epoch);
+  const sync = () => { // epoch and losses first: another view of this model reads them when the weights change
+    sent = copyLayers(sim.layers);
+    model.set("epoch", sim.epoch);
     model.set("losses", { train: sim.history.train.slice(), test: sim.history.test.slice() });
+    model.set("weights", sent);
     model.save_changes(); lastSync = Date.now();
   };
-  const loadWeights = (w, epoch) => {
-    const err = checkWeights(w, sizesOf(sim.cfg));
-    if (err) { message = err; return false; }
-    sim.setWeights(w, epoch); return true;
+  const writeHash = () => {
+    if (!owner) return;
+    try { history.replaceState(null, "", "#" + configToHash(sim.cfg)); } catch (err) { /* file:// in some browsers */ }
+  };
+  // The model's weights, epoch and losses if they fit the config (a new view of a trained widget), else false.
+  const adoptModelState = () => {
+    const w = model.get("weights");
+    if (!w || !w.length || checkWeights(w, sizesOf(sim.cfg))) return false;
+    sim.setWeights(w, model.get("epoch")); sent = w;
+    const ls = model.get("losses") || {}, close = (a, b) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
+    if (ls.train && ls.test && ls.test.length && ls.train.length === ls.test.length && close(ls.test[ls.test.length - 1], sim.lossTest) && close(ls.train[ls.train.length - 1], sim.lossTrain))
+      sim.history = { train: ls.train.slice(), test: ls.test.slice() };
+    else return "losses"; // weights set elsewhere (Python) without matching losses: ours are the truth
+    return true;
   };
   const onConfig = () => {
     const errs = checkConfig({ ...DEFAULT_CONFIG, ...model.get("config") });
     if (errs.length) { message = errs.join("; "); build(); return; }
+    const before = sim.train;
     sim.setConfig(model.get("config"));
+    if (custom() && sim.train !== before) usePoints(sim, points, false);
     const w = model.get("weights"); // weights set together with the config (import) are loaded after it
     if (w !== sent && w && w.length && !checkWeights(w, sizesOf(sim.cfg))) sim.setWeights(w, model.get("epoch"));
-    message = ""; build(); sync();
+    message = ""; build(); sync(); writeHash();
   };
   const onWeights = () => {
     const w = model.get("weights");
     if (w === sent || !w || !w.length) return;
-    if (loadWeights(w, model.get("epoch"))) message = "";
+    const err = checkWeights(w, sizesOf(sim.cfg));
+    if (err) { message = err; build(); return; }
+    if (adoptModelState() === "losses") sync();
+    message = ""; draw();
+  };
+  const onPoints = () => {
+    const p = model.get("points") || [];
+    if (JSON.stringify(p) === JSON.stringify(points)) return;
+    points = p.map((q) => q.slice());
+    if (custom()) usePoints(sim, points, true); else { const w = sim.layers, e = sim.epoch; sim.reset(); sim.setWeights(w, e); }
     build();
   };
-  model.on("change:config", onConfig);
-  model.on("change:weights", onWeights);
+  const onLosses = () => { // losses set from Python (or another view) for the weights shown
+    const ls = model.get("losses");
+    const H = sim.history, same = ls && ls.test && ls.test.length === H.test.length && ls.test[ls.test.length - 1] === H.test[H.test.length - 1];
+    if (!same && ls && ls.test && ls.test.length && ls.train.length === ls.test.length && !running) { sim.history = { train: ls.train.slice(), test: ls.test.slice() }; draw(); }
+  };
+  const onEpoch = () => { if (!running && model.get("epoch") !== sim.epoch) { sim.epoch = model.get("epoch"); draw(); } };
+  const onSpeed = () => { if (speedSel) speedSel.value = String(model.get("speed")); };
+  const onPresets = () => build();
+  const listeners = { "change:config": onConfig, "change:weights": onWeights, "change:points": onPoints, "change:losses": onLosses,
+    "change:epoch": onEpoch, "change:speed": onSpeed, "change:presets": onPresets };
+  for (const [ev, fn] of Object.entries(listeners)) model.on(ev, fn);
 
   const play = (on) => {
     running = on;
     if (running && !frame) frame = requestAnimationFrame(tick);
     if (!running) sync();
-    playBtn.textContent = running ? "Pause" : "Play";
+    if (playBtn) { playBtn.replaceChildren(icon(running ? "pause" : "play")); playBtn.setAttribute("aria-label", running ? "Pause" : "Play"); playBtn.title = running ? "Pause" : "Play"; }
   };
   function tick() {
     frame = null;
@@ -388,136 +645,343 @@ function render({ model, el }) {
     frame = requestAnimationFrame(tick);
   }
 
-  let heat, chart, readout, thumbs, playBtn, msg;
-  function build() { // (re)create the controls from the current config
+  let playBtn, speedSel, heat, chart, overlay, lossBox, msg, svg, card, netCol;
+  let linkEls = [], biasEls = [], nodeImgs = [], pointsLayer;
+  const scratchCanvas = scratch();
+
+  // ---- the network diagram -----------------------------------------------------------------------
+  const layout = (c) => {
+    const cols = c.hidden.length, W = Math.max(330, 160 + cols * 64); // about the column width: labels keep their size
+    const rows = Math.max(FEATURES.length, ...c.hidden, 1), H = TOP + rows * ROW - (ROW - NODE) + 14;
+    const xIn = 56, xOut = W - NODE - 4, xs = c.hidden.map((_, i) => xIn + NODE + (xOut - xIn - NODE) * (i + 1) / (cols + 1) - NODE / 2 + (cols ? 0 : 0));
+    const y = (i) => TOP + i * ROW;
+    return { W, H, xIn, xOut, xs, y };
+  };
+  const linkPath = (x0, y0, x1, y1) => { const m = (x0 + x1) / 2; return `M${x0},${y0}C${m},${y0} ${m},${y1} ${x1},${y1}`; };
+  function buildNetwork(c) {
+    const { W, H, xIn, xOut, xs, y } = layout(c), sizes = sizesOf(c);
+    svg = h("svg", { class: "network", viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: "img", "aria-label": "The network: features, hidden layers, output" });
+    const gLinks = h("g", { class: "links" }), gHover = h("g", {}), gNodes = h("g", {});
+    svg.append(gLinks, gHover, gNodes);
+    linkEls = []; biasEls = []; nodeImgs = [];
+    // node centres per layer: 0 inputs (active features only, at their fixed rows), 1.. hidden, last output
+    const active = c.features.map((f) => FEATURES.indexOf(f));
+    const pos = [active.map((f) => [xIn, y(f)]), ...c.hidden.map((n, l) => Array.from({ length: n }, (_, i) => [xs[l], y(i)])), [[xOut, y(0)]]];
+    const nodeBox = (l, j, x, yy, cls, label) => {
+      const img = h("image", { x, y: yy, width: NODE, height: NODE, preserveAspectRatio: "none", style: "image-rendering:auto" });
+      const g = h("g", { class: `node ${cls}`, "data-layer": l, "data-node": j, transform: "" }, img, h("rect", { class: "frame", x, y: yy, width: NODE, height: NODE }));
+      if (label) g.append(label);
+      return [g, img];
+    };
+    // inputs: all seven features; a click switches one on or off (one input fewer or more)
+    FEATURES.forEach((f, i) => {
+      const on = c.features.includes(f);
+      const [g, img] = nodeBox(0, on ? c.features.indexOf(f) : -1, xIn, y(i), `feature ${on ? "on" : "off"}`,
+        h("text", { x: xIn - 5, y: y(i) + NODE / 2 + 4, "text-anchor": "end" }, FEATURE_LABEL[f]));
+      g.setAttribute("data-feature", f);
+      g.append(h("title", {}, `${f}: click to ${on ? "remove" : "add"} this input`));
+      g.addEventListener("click", () => {
+        const next = FEATURES.filter((k) => (k === f ? !on : c.features.includes(k)));
+        if (next.length) { play(false); setConfig({ features: next }); }
+      });
+      g.addEventListener("mouseenter", () => { selected = { feature: i }; draw(); });
+      g.addEventListener("mouseleave", () => { selected = null; draw(); });
+      gNodes.append(g); nodeImgs.push({ img, layer: 0, index: i });
+    });
+    for (let l = 1; l < sizes.length; l++) {
+      for (let j = 0; j < sizes[l]; j++) {
+        const [cx, cy] = pos[l][j], isOut = l === sizes.length - 1;
+        const [g, img] = nodeBox(l, j, cx, cy, isOut ? "output" : "hidden");
+        const b = h("rect", { class: "bias", x: cx - BIAS - 2, y: cy + NODE - BIAS + 2, width: BIAS, height: BIAS, "data-layer": l - 1, "data-node": j });
+        g.append(b); biasEls.push({ el: b, l: l - 1, j });
+        b.addEventListener("mouseenter", (e) => showCard(e, "Bias", l - 1, -1, j));
+        b.addEventListener("mouseleave", () => hideCard());
+        b.addEventListener("click", (e) => { e.stopPropagation(); editCard(e, "Bias", l - 1, -1, j); });
+        g.addEventListener("mouseenter", () => { selected = { layer: l, index: j }; draw(); });
+        g.addEventListener("mouseleave", () => { selected = null; draw(); });
+        gNodes.append(g); nodeImgs.push({ img, layer: l, index: j });
+        // incoming links, spread over the node's left edge as playground.ts does
+        const n = sizes[l - 1];
+        for (let i = 0; i < n; i++) {
+          const [sx, sy] = pos[l - 1][i], d = linkPath(sx + NODE + 2, sy + NODE / 2, cx, cy + NODE / 2 + ((i - (n - 1) / 2) / n) * 12);
+          const p = h("path", { class: "link", d, "data-layer": l - 1, "data-from": i, "data-to": j });
+          const hp = h("path", { class: "link-hover", d });
+          hp.addEventListener("mouseenter", (e) => showCard(e, "Weight", l - 1, i, j));
+          hp.addEventListener("mouseleave", () => hideCard());
+          hp.addEventListener("click", (e) => { e.stopPropagation(); editCard(e, "Weight", l - 1, i, j); });
+          gLinks.append(p); gHover.append(hp); linkEls.push({ el: p, l: l - 1, i, j });
+        }
+      }
+    }
+    // +/- neurons above each hidden layer
+    c.hidden.forEach((n, l) => {
+      const cx = xs[l] + NODE / 2, pm = (cls, dx, text, next) => {
+        const g = h("g", { class: `pm ${cls}`, "data-layer": l, role: "button", "aria-label": `${cls === "more" ? "add a neuron to" : "remove a neuron from"} layer ${l + 1}` },
+          h("circle", { cx: cx + dx, cy: 9, r: 8 }), h("text", { x: cx + dx, y: 9 }, text));
+        g.addEventListener("click", () => { if (next >= 1 && next <= 8) { play(false); setConfig({ hidden: c.hidden.map((v, k) => (k === l ? next : v)) }); } });
+        return g;
+      };
+      gNodes.append(pm("more", -10, "+", n + 1), pm("less", 10, "−", n - 1),
+        h("text", { class: "muted", x: cx, y: 31, "text-anchor": "middle" }, `${n} neuron${n > 1 ? "s" : ""}`));
+    });
+    gNodes.append(h("text", { class: "muted", x: xOut + NODE / 2, y: 31, "text-anchor": "middle" }, "output"));
+    return svg;
+  }
+  const paramValue = (l, i, j) => (i < 0 ? sim.layers[l].bias[j] : sim.layers[l].kernel[i][j]);
+  function cardAt(e) {
+    const box = netCol.getBoundingClientRect();
+    card.style.left = `${Math.min(e.clientX - box.left + 14, box.width - 110)}px`;
+    card.style.top = `${e.clientY - box.top - 10}px`;
+    card.style.display = "block";
+  }
+  function showCard(e, type, l, i, j) {
+    if (editing) return;
+    const v = paramValue(l, i, j);
+    card.replaceChildren(h("span", { class: "type" }, type + " "), h("b", { class: "value", "data-value": String(v) }, v.toPrecision(3)));
+    card.dataset.layer = l; card.dataset.from = i; card.dataset.to = j;
+    cardAt(e);
+  }
+  function hideCard() { if (!editing) card.style.display = "none"; }
+  function editCard(e, type, l, i, j) {
+    editing = true;
+    const v = paramValue(l, i, j), input = h("input", { type: "number", step: "any", class: "edit", value: String(v) });
+    const done = () => { editing = false; card.style.display = "none"; };
+    input.addEventListener("input", () => {
+      const x = input.value === "" ? NaN : +input.value;
+      if (!Number.isFinite(x)) return;
+      if (i < 0) sim.layers[l].bias[j] = x; else sim.layers[l].kernel[i][j] = x;
+      // the losses of the edited network replace the last point of the curves
+      sim.lossTrain = loss(sim.layers, sim.train, sim.cfg); sim.lossTest = loss(sim.layers, sim.test, sim.cfg);
+      const H = sim.history; H.train[H.train.length - 1] = sim.lossTrain; H.test[H.test.length - 1] = sim.lossTest;
+      draw(); sync();
+    });
+    input.addEventListener("keydown", (ev) => { if (ev.key === "Enter" || ev.key === "Escape") done(); });
+    input.addEventListener("blur", done);
+    card.replaceChildren(h("span", { class: "type" }, type + " "), input);
+    cardAt(e);
+    input.focus(); input.select();
+  }
+
+  // ---- the output panel -------------------------------------------------------------------------------
+  function buildOutput(c) {
+    heat = h("canvas", { class: "heatmap", width: DENSITY, height: DENSITY });
+    const S = HEAT_PX, sc = (v) => ((v + DOMAIN) / (2 * DOMAIN)) * S;
+    overlay = h("svg", { class: "overlay", width: S + AXIS, height: S + AXIS });
+    const ax = h("g", { class: "axis" }, h("path", { d: `M0,${S}H${S}V0` }));
+    for (let t = -DOMAIN; t <= DOMAIN; t++) {
+      const p = sc(t), major = t % 2 === 0;
+      ax.append(h("line", { x1: p, y1: S, x2: p, y2: S + (major ? 4 : 2) }), h("line", { x1: S, y1: S - p, x2: S + (major ? 4 : 2), y2: S - p }));
+      if (major) ax.append(h("text", { x: p, y: S + 13, "text-anchor": "middle" }, String(t)), h("text", { x: S + 6, y: S - p + 3 }, String(t)));
+    }
+    pointsLayer = h("g", { class: "points" });
+    overlay.append(pointsLayer, ax);
+    const onDraw = (e) => {
+      if (!drawClass) return;
+      const box = heat.getBoundingClientRect(), x = -DOMAIN + 2 * DOMAIN * (e.clientX - box.left) / box.width, y = DOMAIN - 2 * DOMAIN * (e.clientY - box.top) / box.height;
+      if (Math.abs(x) > DOMAIN || Math.abs(y) > DOMAIN) return;
+      const label = e.shiftKey ? -drawClass : drawClass;
+      const base = custom() ? points : [...sim.train, ...sim.test].map((p) => p.slice());
+      points = [...base, [x, y, label]];
+      usePoints(sim, points, true); message = "";
+      model.set("points", points.map((p) => p.slice())); sync(); build();
+    };
+    overlay.addEventListener("click", onDraw);
+    const check = (cls, text, value, on) => { const b = h("input", { type: "checkbox", class: cls }); b.checked = value; b.addEventListener("change", () => on(b.checked)); return h("label", {}, b, text); };
+    const regression = isRegression(c.dataset);
+    const drawSel = select("draw-class", [[0, "off"], [1, regression ? "+1" : "blue (+1)"], [-1, regression ? "−1" : "orange (−1)"]], drawClass, (v) => {
+      drawClass = +v; root.classList.toggle("drawing", !!drawClass);
+    });
+    lossBox = h("div", { class: "losses" });
+    chart = h("canvas", { class: "loss-chart", width: 2 * HEAT_PX, height: 88 });
+    return h("div", { class: "col-out" }, h("h4", {}, "Output"), lossBox, chart,
+      h("div", { class: "heat" }, heat, overlay),
+      h("div", { class: "legend", title: "Colours show data, neuron and weight values" }, h("i"), h("div", { class: "ticks" }, h("span", {}, "−1"), h("span", {}, "0"), h("span", {}, "1"))),
+      h("div", { class: "checks" },
+        check("show-test", "Show test data", showTest, (v) => { showTest = v; drawPoints(); }),
+        check("discretize", "Discretize output", discretize, (v) => { discretize = v; draw(); })),
+      h("div", { class: "ctl" }, h("span", { class: "note" }, "Draw points"), drawSel,
+        h("button", { class: "clear-points", title: "Start an empty data set to draw on", onclick: () => {
+          play(false); points = []; sim.train = []; sim.test = []; sim.trainIn = []; sim.trainY = [];
+          message = "Empty data set: draw points (shift-click: the other class)"; drawClass = drawClass || 1; build();
+        } }, "Clear")),
+      h("div", { class: "note" }, custom() ? `Own data: ${points.length} points` : "Shift-click draws the other class"));
+  }
+  function drawPoints() {
+    const S = HEAT_PX, sc = (v) => ((v + DOMAIN) / (2 * DOMAIN)) * S, kids = [];
+    const add = (pts, cls) => { for (const [x, y, label] of pts) if (Math.abs(x) <= DOMAIN && Math.abs(y) <= DOMAIN) kids.push(h("circle", { class: cls, cx: sc(x), cy: S - sc(y), r: 3, fill: rgb(label) })); };
+    add(sim.train, "train");
+    if (showTest) add(sim.test, "test");
+    pointsLayer.replaceChildren(...kids);
+  }
+
+  // ---- the whole widget ----------------------------------------------------------------------------------
+  function build() { // (re)create everything from the current config
     const c = sim.cfg, presets = Object.fromEntries((model.get("presets") || []).map((p) => [p.name, p.config]));
-    const presetName = Object.keys(presets).find((k) => JSON.stringify({ ...DEFAULT_CONFIG, ...presets[k] }) === JSON.stringify(c)) || "";
-    playBtn = h("button", { class: "play", onclick: () => play(!running) }, running ? "Pause" : "Play");
-    const top = h("div", { class: "bar" },
-      h("span", {}, "Preset "), select("preset", [["", "(custom)"], ...Object.keys(presets).map((k) => [k, k])], presetName, (v) => {
+    const presetName = custom() ? "" : Object.keys(presets).find((k) => JSON.stringify({ ...DEFAULT_CONFIG, ...presets[k] }) === JSON.stringify(c)) || "";
+    const regression = isRegression(c.dataset);
+    playBtn = h("button", { class: "play", "aria-label": running ? "Pause" : "Play", title: running ? "Pause" : "Play", onclick: () => play(!running) }, icon(running ? "pause" : "play"));
+    speedSel = select("speed", [1, 5, 20, 100].map((v) => [v, String(v)]), model.get("speed") || 1, (v) => { model.set("speed", +v); model.save_changes(); });
+    const top = h("div", { class: "pg-top" },
+      h("div", { class: "ctl" },
+        h("button", { class: "reset round", title: "Reset: same seeds, same data and initial weights", "aria-label": "Reset", onclick: () => { play(false); resetSim(); sync(); drawPoints(); draw(); } }, icon("reset")),
+        playBtn,
+        h("button", { class: "step round", title: "One epoch", "aria-label": "Step", onclick: () => { sim.step(); sync(); draw(); } }, icon("step"))),
+      field("Epoch", h("span", { class: "epoch", "data-value": sim.epoch }, epochText(sim.epoch))),
+      field("Learning rate", select("learning_rate", LEARNING_RATES.map((v) => [v, v]), c.learning_rate, (v) => setConfig({ learning_rate: +v }))),
+      field("Activation", select("activation", ACTIVATIONS.map((v) => [v, v === "relu" ? "ReLU" : v[0].toUpperCase() + v.slice(1)]), c.activation, (v) => setConfig({ activation: v }))),
+      field("Regularization", select("regularization", REGULARIZATIONS.map((v) => [v, v === "none" ? "None" : v]), c.regularization, (v) => setConfig({ regularization: v }))),
+      field("Reg. rate", select("reg_rate", REG_RATES.map((v) => [v, v]), c.reg_rate, (v) => setConfig({ reg_rate: +v }))),
+      field("Problem type", select("problem", [["classification", "Classification"], ["regression", "Regression"]], regression ? "regression" : "classification", (v) => {
+        if ((v === "regression") !== regression) { play(false); points = []; model.set("points", []); setConfig({ dataset: (v === "regression" ? REGRESSION_SETS : CLASSIFICATION_SETS)[0] }); }
+      })));
+    const ours = h("div", { class: "ours" },
+      field("Preset", select("preset", [["", "(custom)"], ...Object.keys(presets).map((k) => [k, k])], presetName, (v) => {
         if (!presets[v]) return;
         play(false);
         const next = { ...DEFAULT_CONFIG, ...presets[v] };
-        if (JSON.stringify(next) === JSON.stringify(sim.cfg)) { sim.reset(); sync(); draw(); } // same config: restart it
-        else { model.set("config", next); model.save_changes(); }
-      }),
-      playBtn,
-      h("button", { class: "step", onclick: () => { sim.step(); sync(); draw(); } }, "Step"),
-      h("button", { class: "reset", title: "Same seeds: same data and same initial weights", onclick: () => { play(false); sim.reset(); sync(); draw(); } }, "Reset"),
-      h("span", {}, " Speed "), select("speed", [1, 5, 20, 100].map((v) => [v, `${v} epoch${v > 1 ? "s" : ""}/frame`]),
-        model.get("speed") || 1, (v) => { model.set("speed", +v); model.save_changes(); }));
-    const num = (key, empty) => h("input", { type: "number", class: key, min: 0, max: 4294967295, value: c[key] ?? "",
-      placeholder: empty || "", onchange: (e) => {
+        if (custom()) { points = []; model.set("points", []); }
+        if (JSON.stringify(next) === JSON.stringify(sim.cfg)) { resetSim(); sync(); build(); } // same config: restart it
+        else setConfig(next);
+      })),
+      field("Epochs/frame", speedSel));
+    // data column: TF's clickable thumbnails of the data sets of the problem type
+    const sets = (regression ? REGRESSION_SETS : CLASSIFICATION_SETS).map((d) => {
+      const cv = h("canvas", { class: `dataset${d === c.dataset && !custom() ? " selected" : ""}`, "data-dataset": d, width: 100, height: 100, title: d });
+      const g = cv.getContext("2d");
+      for (const [x, y, label] of generate(d, 0, mulberry32(0), 200)) { g.fillStyle = rgb(label); g.fillRect(100 * (x + 6) / 12, 100 * (6 - y) / 12, 4, 4); }
+      cv.addEventListener("click", () => { play(false); if (custom()) { points = []; model.set("points", []); } if (d === c.dataset) { resetSim(); sync(); build(); } else setConfig({ dataset: d }); });
+      return cv;
+    });
+    const range = (key, label, lo, hi, stepv, shown, toValue) => h("label", {}, `${label}: `, h("b", {}, shown),
+      h("input", { type: "range", class: key, min: lo, max: hi, step: stepv, value: toValue ? Math.round(c[key] * 100) : c[key],
+        onchange: (e) => setConfig({ [key]: toValue ? toValue(+e.target.value) : +e.target.value }) }));
+    const num = (key, empty) => h("input", { type: "number", class: key, min: 0, max: 4294967295, value: c[key] ?? "", placeholder: empty || "",
+      onchange: (e) => {
         const t = e.target.value.trim(), v = Math.round(+t);
         if (t === "" && empty) setConfig({ [key]: null }); else if (t !== "" && v >= 0 && v <= 4294967295) setConfig({ [key]: v }); else build();
       } });
-    const range = (key, lo, hi, stepv, fmt, map = (v) => v) => h("label", {}, `${key.replace("_", " ")} `,
-      h("input", { type: "range", class: key, min: lo, max: hi, step: stepv, value: c[key] / (map(1) || 1),
-        onchange: (e) => setConfig({ [key]: map(+e.target.value) }) }), ` ${fmt(c[key])}`);
     const rand = () => Math.floor(Math.random() * 2 ** 31);
-    const data = h("fieldset", {}, h("legend", {}, "Data"),
-      select("dataset", DATASETS.map((d) => [d, d]), c.dataset, (v) => setConfig({ dataset: v })),
-      range("noise", 0, 50, 5, (v) => v), range("ratio", 10, 90, 10, (v) => `${Math.round(v * 100)} %`, (v) => v / 100),
-      range("batch_size", 1, 30, 1, (v) => v),
-      h("label", {}, "data seed ", num("data_seed")),
-      h("label", { title: "Empty: the weights continue the data's random stream, as in the chapter" }, "init seed ", num("init_seed", "stream")),
-      h("button", { class: "reseed", title: "New initial weights", onclick: () => setConfig({ init_seed: rand() }) }, "Reseed"), " ",
-      h("button", { class: "regen", title: "New data", onclick: () => setConfig({ data_seed: rand() }) }, "New data"));
-    const feats = h("fieldset", {}, h("legend", {}, "Features"), ...FEATURES.map((f) => {
-      const box = h("input", { type: "checkbox", class: "feature", "data-feature": f, onchange: () => {
-        const next = FEATURES.filter((g) => (g === f ? box.checked : c.features.includes(g)));
-        if (next.length) setConfig({ features: next }); else build();
-      } });
-      box.checked = c.features.includes(f);
-      return h("label", {}, box, " " + f);
-    }));
-    const hid = c.hidden, layerRow = (i) => h("div", { class: "pgr" }, `layer ${i + 1}: ${hid[i]} `,
-      h("button", { class: "less", onclick: () => hid[i] > 1 && setConfig({ hidden: hid.map((v, k) => (k === i ? v - 1 : v)) }) }, "−"),
-      h("button", { class: "more", onclick: () => hid[i] < 8 && setConfig({ hidden: hid.map((v, k) => (k === i ? v + 1 : v)) }) }, "+"));
-    const net = h("fieldset", {}, h("legend", {}, "Network"),
-      h("div", { class: "pgr" }, `hidden layers: ${hid.length} `,
-        h("button", { class: "remove-layer", onclick: () => hid.length && setConfig({ hidden: hid.slice(0, -1) }) }, "−"),
-        h("button", { class: "add-layer", onclick: () => hid.length < 6 && setConfig({ hidden: [...hid, 2] }) }, "+")),
-      ...hid.map((_, i) => layerRow(i)),
-      h("label", {}, "learning rate ", select("learning_rate", LEARNING_RATES.map((v) => [v, v]), c.learning_rate, (v) => setConfig({ learning_rate: +v }))),
-      h("label", {}, "activation ", select("activation", ACTIVATIONS.map((v) => [v, v]), c.activation, (v) => setConfig({ activation: v }))),
-      h("label", {}, "regularization ", select("regularization", REGULARIZATIONS.map((v) => [v, v]), c.regularization, (v) => setConfig({ regularization: v }))),
-      h("label", {}, "rate ", select("reg_rate", REG_RATES.map((v) => [v, v]), c.reg_rate, (v) => setConfig({ reg_rate: +v }))));
-    const io = h("textarea", { class: "json", placeholder: "Export writes the config and weights here; paste JSON and press Import",
-      oninput: () => { ioText = io.value; } });
+    const data = h("div", { class: "col-data" }, ours, h("h4", {}, "Data"), h("div", { class: "sets" }, ...sets),
+      range("ratio", "Training data", 10, 90, 10, `${Math.round(c.ratio * 100)}%`, (v) => v / 100),
+      range("noise", "Noise", 0, 50, 5, String(c.noise)),
+      range("batch_size", "Batch size", 1, 30, 1, String(c.batch_size)),
+      h("label", {}, "Data seed", num("data_seed")),
+      h("label", { title: "Empty: the weights continue the data's random stream, as in the chapter" }, "Init seed", num("init_seed", "stream")),
+      h("div", { class: "ctl" },
+        h("button", { class: "regen", title: "New data (a new data seed)", onclick: () => setConfig({ data_seed: rand() }) }, "New data"),
+        h("button", { class: "reseed", title: "New initial weights (a new init seed)", onclick: () => setConfig({ init_seed: rand() }) }, "Reseed")));
+    const hid = c.hidden;
+    netCol = h("div", { class: "col-net" },
+      h("div", { class: "layers" },
+        h("h4", { style: "margin:0 8px 0 0" }, "Features"),
+        h("button", { class: "add-layer round", title: "Add a hidden layer", "aria-label": "Add a hidden layer", onclick: () => hid.length < 6 && (play(false), setConfig({ hidden: [...hid, 2] })) }, "+"),
+        h("button", { class: "remove-layer round", title: "Remove the last hidden layer", "aria-label": "Remove a hidden layer", onclick: () => hid.length && (play(false), setConfig({ hidden: hid.slice(0, -1) })) }, "−"),
+        h("h4", { class: "num-layers", style: "margin:0" }, `${hid.length} hidden layer${hid.length === 1 ? "" : "s"}`)),
+      buildNetwork(c));
+    card = h("div", { class: "hovercard" });
+    netCol.append(card);
+    const out = buildOutput(c);
+    const io = h("textarea", { class: "json", placeholder: "Export writes JSON or Keras code here; paste JSON (Import JSON) or CSV lines x, y, label (Import CSV)", oninput: () => { ioText = io.value; } });
     io.value = ioText;
-    const port = h("fieldset", {}, h("legend", {}, "Export / import"),
-      h("div", { class: "pgr" },
-        h("button", { class: "export", onclick: () => {
-          io.value = ioText = JSON.stringify({ format: "mlp-report-playground", version: 1, config: sim.cfg, epoch: sim.epoch, weights: sim.layers });
-          const a = h("a", { href: URL.createObjectURL(new Blob([io.value], { type: "application/json" })), download: "playground.json" });
-          a.click(); setTimeout(() => URL.revokeObjectURL(a.href), 1000);
-        } }, "Export JSON"),
-        h("button", { class: "import", onclick: () => {
-          let s;
-          try { s = JSON.parse(io.value); } catch (err) { message = `import: not valid JSON (${err.message})`; build(); return; }
-          const cfg = { ...DEFAULT_CONFIG, ...(s && s.config) }, errs = s && s.config ? checkConfig(cfg) : ["import: no \"config\" in the JSON"];
-          const werr = errs.length ? null : checkWeights(s.weights, sizesOf(cfg));
-          if (errs.length || werr) { message = errs.concat(werr || []).join("; "); build(); return; }
-          // config first (rebuilds the data and network), then the weights, which the change:weights listener loads
-          play(false); model.set("config", cfg); model.set("epoch", s.epoch || 0); model.set("weights", s.weights); model.save_changes();
-        } }, "Import JSON")), io);
-    heat = h("canvas", { class: "heatmap", width: SIZE, height: SIZE });
-    chart = h("canvas", { class: "loss-chart", width: SIZE, height: 70 });
-    readout = h("div", { class: "readout" });
-    thumbs = h("div", { class: "thumbs" });
+    const show = (text) => { io.value = ioText = text; };
+    const fail = (text) => { message = text; msg.textContent = text; };
+    const port = h("div", { class: "pg-io" },
+      h("button", { class: "export", onclick: () => {
+        const state = { format: "mlp-report-playground", version: 1, config: sim.cfg, epoch: sim.epoch, weights: sim.layers };
+        if (custom()) state.points = points;
+        show(JSON.stringify(state));
+        const a = h("a", { href: URL.createObjectURL(new Blob([io.value], { type: "application/json" })), download: "playground.json" });
+        a.click(); setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+      } }, "Export JSON"),
+      h("button", { class: "import", onclick: () => {
+        let s;
+        try { s = JSON.parse(io.value); } catch (err) { fail(`import: not valid JSON (${err.message})`); return; }
+        const cfg = { ...DEFAULT_CONFIG, ...(s && s.config) }, errs = s && s.config ? checkConfig(cfg) : ["import: no \"config\" in the JSON"];
+        const werr = errs.length ? null : checkWeights(s.weights, sizesOf(cfg));
+        if (errs.length || werr) { fail(errs.concat(werr || []).join("; ")); return; }
+        // config first (rebuilds the data and network), then the weights, which the change:weights listener loads
+        play(false); points = Array.isArray(s.points) ? s.points : []; model.set("points", points);
+        model.set("config", cfg); model.set("epoch", s.epoch || 0); model.set("weights", s.weights); model.save_changes();
+      } }, "Import JSON"),
+      h("button", { class: "import-csv", title: "Points x, y, label (one per line) from the box below or a file", onclick: () => {
+        let pts;
+        try { pts = parseCsv(io.value, isRegression(sim.cfg.dataset)); } catch (err) { fail(err.message); return; }
+        play(false); points = pts; usePoints(sim, points, false); message = "";
+        model.set("points", points.map((p) => p.slice())); sync(); build();
+      } }, "Import CSV"),
+      h("input", { type: "file", class: "csv-file", accept: ".csv,text/csv,text/plain", style: "max-width:160px;font-size:11px", onchange: (e) => {
+        const f = e.target.files && e.target.files[0];
+        if (f) f.text().then((t) => { show(t); root.querySelector("button.import-csv").click(); });
+      } }),
+      h("button", { class: "keras", title: "Python code that rebuilds this network with its weights in Keras", onclick: () => {
+        show(kerasCode(sim.cfg, sim.layers));
+        if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(io.value).catch(() => {});
+      } }, "Export as Keras code"),
+      io);
     msg = h("div", { class: "msg" }, message);
-    root.replaceChildren(top, h("div", {}, data, feats), h("div", {}, net),
-      h("div", {}, readout, heat, chart, thumbs), h("div", { class: "wide" }, msg, port));
+    root.classList.toggle("drawing", !!drawClass);
+    root.replaceChildren(top, h("div", { class: "pg-main" }, data, netCol, out), msg, port);
+    drawPoints();
     draw();
   }
 
   function draw() {
-    const c = sim.cfg, L = sim.layers, act = outputActivation(c.dataset), nHidden = c.hidden.reduce((a, b) => a + b, 0);
-    const ctx = heat.getContext("2d"), img = ctx.createImageData(HEAT, HEAT), T = 24;
-    const tImgs = c.hidden.map((n) => Array.from({ length: n }, () => new ImageData(T, T)));
-    for (let r = 0; r < HEAT; r++) for (let q = 0; q < HEAT; q++) {
-      const x = -DOMAIN + (2 * DOMAIN * q) / (HEAT - 1), y = DOMAIN - (2 * DOMAIN * r) / (HEAT - 1);
-      const { outs } = forward(L, featurize(x, y, c.features), c.activation, act);
-      const [R, G, B] = color(outs[L.length][0]), k = 4 * (r * HEAT + q);
-      img.data.set([R, G, B, 255], k);
-      if (nHidden && r % 4 === 0 && q % 4 === 0) { // per-neuron thumbnails at a quarter of the resolution
-        const k2 = 4 * ((r / 4 | 0) * T + (q / 4 | 0));
-        if (r / 4 < T && q / 4 < T) c.hidden.forEach((n, l) => outs[l + 1].forEach((v, j) => tImgs[l][j].data.set([...color(v), 255], k2)));
-      }
+    const c = sim.cfg, maps = gridMaps(sim), feats = inputMaps(), last = sim.layers.length;
+    maps[0] = feats;
+    // the big heatmap: the output, or the neuron under the mouse
+    let big = maps[last][0];
+    if (selected && selected.feature !== undefined) big = feats[selected.feature];
+    else if (selected && maps[selected.layer]) big = maps[selected.layer][selected.index];
+    paint(heat, big, DENSITY, discretize, 160);
+    heat.dataset.shows = selected ? (selected.feature !== undefined ? FEATURES[selected.feature] : `${selected.layer}:${selected.index}`) : "output";
+    // node heatmaps
+    for (const { img, layer, index } of nodeImgs) {
+      paint(scratchCanvas, maps[layer][index], DENSITY / REDUCE, discretize, 255);
+      img.setAttribute("href", scratchCanvas.toDataURL());
     }
-    // scale the 100x100 image up to the canvas
-    const off = h("canvas", { width: HEAT, height: HEAT }); off.getContext("2d").putImageData(img, 0, 0);
-    ctx.imageSmoothingEnabled = true; ctx.drawImage(off, 0, 0, SIZE, SIZE);
-    const px = (v) => ((v + DOMAIN) / (2 * DOMAIN)) * SIZE;
-    for (const [pts, stroke] of [[sim.train, "#fff"], [sim.test, "#000"]]) for (const [x, y, label] of pts) {
-      const [R, G, B] = color(label);
-      ctx.beginPath(); ctx.arc(px(x), SIZE - px(y), 3, 0, 2 * PI);
-      ctx.fillStyle = `rgb(${R},${G},${B})`; ctx.fill(); ctx.strokeStyle = stroke; ctx.lineWidth = 1; ctx.stroke();
+    for (const { el, l, i, j } of linkEls) {
+      const w = sim.layers[l].kernel[i][j] ?? 0, dead = !!sim.layers[l].dead?.[i]?.[j]; // cut by L1, as in nn.ts
+      el.setAttribute("data-weight", String(w));
+      el.classList.toggle("dead", dead);
+      el.style.stroke = rgb(w); el.style.strokeWidth = linkWidth(w);
     }
-    // loss chart: training (grey) and test (black) over the epochs
-    const g = chart.getContext("2d"), W = chart.width, H = chart.height, hist = sim.history;
+    for (const { el, l, j } of biasEls) { const b = sim.layers[l].bias[j]; el.setAttribute("data-bias", String(b)); el.style.fill = rgb(b); }
+    // losses and chart (TF: y from the smallest to the largest value shown)
+    const acc = isRegression(c.dataset) || !sim.test.length ? [] : [h("span", {}, "Test accuracy"), h("b", { class: "accuracy" }, `${(100 * sim.accuracy()).toFixed(1)}%`)];
+    const fmt = (v) => (Number.isFinite(v) ? v.toFixed(3) : "–");
+    lossBox.replaceChildren(h("span", {}, "Test loss"), h("b", { class: "test-loss", "data-value": sim.lossTest }, fmt(sim.lossTest)),
+      h("span", {}, "Training loss"), h("b", { class: "train-loss", "data-value": sim.lossTrain }, fmt(sim.lossTrain)), ...acc);
+    const g = chart.getContext("2d"), W = chart.width, H = chart.height, hist = sim.history, cs = getComputedStyle(root);
     g.clearRect(0, 0, W, H);
-    const top = Math.max(...hist.train, ...hist.test, 1e-9), n = hist.test.length;
-    for (const [series, col] of [[hist.train, "#999"], [hist.test, "#000"]]) {
-      g.beginPath(); g.strokeStyle = col;
-      series.forEach((v, i) => g[i ? "lineTo" : "moveTo"]((n > 1 ? i / (n - 1) : 0) * W, H - 2 - (v / top) * (H - 4)));
+    const all = [...hist.train, ...hist.test].filter(Number.isFinite), lo = Math.min(...all), hi = Math.max(...all), n = hist.test.length;
+    for (const [series, col] of [[hist.train, cs.getPropertyValue("--pg-train") || "#777"], [hist.test, cs.getPropertyValue("--pg-test") || "#000"]]) {
+      g.beginPath(); g.strokeStyle = col.trim(); g.lineWidth = 2;
+      series.forEach((v, i) => g[i ? "lineTo" : "moveTo"]((n > 1 ? i / (n - 1) : 0) * W, H - 3 - (hi > lo ? (v - lo) / (hi - lo) : 0.5) * (H - 6)));
       g.stroke();
     }
-    readout.replaceChildren("Epoch ", h("b", { class: "epoch" }, String(sim.epoch).padStart(4, "0")),
-      " · Test loss ", h("b", { class: "test-loss", "data-value": sim.lossTest }, sim.lossTest.toFixed(3)),
-      " · Training loss ", h("b", { class: "train-loss", "data-value": sim.lossTrain }, sim.lossTrain.toFixed(3)),
-      ...(isRegression(c.dataset) ? [] : [" · Test accuracy ", h("b", { class: "accuracy" }, `${(100 * sim.accuracy()).toFixed(1)} %`)]));
-    thumbs.replaceChildren(...tImgs.map((layer) => h("div", { class: "pgr" }, ...layer.map((im) => {
-      const src = h("canvas", { width: T, height: T }), cv = h("canvas", { width: 32, height: 32 });
-      src.getContext("2d").putImageData(im, 0, 0); cv.getContext("2d").drawImage(src, 0, 0, 32, 32); return cv;
-    }))));
+    chart.dataset.min = lo; chart.dataset.max = hi;
+    const ep = root.querySelector(".epoch");
+    if (ep) { ep.textContent = epochText(sim.epoch); ep.dataset.value = sim.epoch; }
     msg.textContent = message;
   }
 
+  // a new view of a trained widget shows its weights, epoch and losses; a fresh one starts from the seeds
+  if (custom()) usePoints(sim, points, false);
+  const adopted = adoptModelState();
   build();
-  sync();
-  return () => { running = false; if (frame) cancelAnimationFrame(frame); model.off("change:config", onConfig); model.off("change:weights", onWeights); };
+  if (adopted !== true) sync();
+  firstOnPage(model).catch(() => false).then((first) => { // a shared link (#dataset=...&hidden=...) sets the first playground's config
+    owner = first; root.dataset.hash = first ? "owner" : "no";
+    const fromHash = first && hashToConfig(location.hash);
+    if (!fromHash || JSON.stringify(fromHash) === JSON.stringify(sim.cfg)) return;
+    const errs = checkConfig(fromHash);
+    if (errs.length) { message = "URL: " + errs.join("; "); draw(); } else { model.set("weights", []); model.set("config", fromHash); model.save_changes(); }
+  });
+  return () => {
+    running = false;
+    if (frame) cancelAnimationFrame(frame);
+    for (const [ev, fn] of Object.entries(listeners)) model.off(ev, fn);
+  };
 }
 
 export default { render };

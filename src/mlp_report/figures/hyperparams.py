@@ -1,51 +1,18 @@
-"""Figures shared by the chapters (matplotlib + seaborn)."""
+"""Figures of the hyperparameter chapter: one sweep with seed bands, the cost of each setting, the heatmap."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
 import seaborn as sns
 
-sns.set_theme(context="notebook", style="whitegrid")
-
-
-def digit_grid(images: np.ndarray, labels: Sequence[int], *, titles: Sequence[str] | None = None, cols: int = 10):
-    """A grid of 28x28 digits, each titled with its label (or the given titles)."""
-    n = len(images)
-    rows = max(1, -(-n // cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(1.1 * cols, 1.3 * rows), squeeze=False)
-    for i, ax in enumerate(axes.flat):
-        ax.axis("off")
-        if i < n:
-            ax.imshow(np.asarray(images[i]).reshape(28, 28), cmap="gray_r", vmin=0, vmax=1)
-            ax.set_title(titles[i] if titles is not None else str(labels[i]), fontsize=9)
-    fig.tight_layout()
-    return fig
-
-
-def training_curves(history: Mapping[str, Sequence[float]], *, sets: Sequence[str] = ("val",)):
-    """Loss and accuracy per epoch: the running training values and each evaluated set."""
-    fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(9, 3.4))
-    epochs = np.arange(1, len(history["loss"]) + 1)
-    names = {"val": "validation", "test": "test", "train": "training (evaluated)"}
-    ax_loss.plot(epochs, history["loss"], marker="o", label="training (running)")
-    ax_acc.plot(epochs, history["accuracy"], marker="o", label="training (running)")
-    for s in sets:
-        ax_loss.plot(epochs, history[f"{s}_loss"], marker="s", label=names.get(s, s))
-        ax_acc.plot(epochs, history[f"{s}_accuracy"], marker="s", label=names.get(s, s))
-    ax_loss.set(xlabel="epoch", ylabel="cross-entropy loss", title="Loss")
-    ax_acc.set(xlabel="epoch", ylabel="accuracy", title="Accuracy")
-    for ax in (ax_loss, ax_acc):
-        ax.set_xticks(epochs if len(epochs) <= 10 else ax.get_xticks())
-        ax.legend()
-    fig.tight_layout()
-    return fig
+sns.set_theme(context="notebook", style="whitegrid")  # the look these chapters' figures were drawn in
 
 
 def _t_band(values):
-    from .hyperparams import t_interval
+    from ..hyperparams import t_interval
 
     return t_interval(values)
 
@@ -60,7 +27,7 @@ def _value_axis(ax, values: Sequence[float], log: bool) -> None:
 
 def sweep_figure(rows, parameter: str, label: str, *, log: bool):
     """Validation accuracy and loss against one parameter: mean over seeds with a 95 % t-interval band."""
-    from .hyperparams import without_diverged
+    from ..hyperparams import without_diverged
 
     values = sorted(rows["value"].unique())
     fig, (ax_acc, ax_loss) = plt.subplots(1, 2, figsize=(10, 3.6))
@@ -85,7 +52,7 @@ def sweep_figure(rows, parameter: str, label: str, *, log: bool):
 def cost_figure(table):
     """What each setting costs: time per run and SGD updates against the batch size, parameters and time
     against the depth, and time against the learning rate."""
-    from .hyperparams import LABELS
+    from ..hyperparams import LABELS
 
     fig, axes = plt.subplots(2, 2, figsize=(10, 7))
     specs = [
