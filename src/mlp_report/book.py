@@ -338,7 +338,9 @@ def chapter_keys(stage: Path) -> dict[str, str]:
     return keys
 
 
-def build_html(stage: Path | None, output_root: Path, *, strict: bool = True, root: Path | None = None) -> Path:
+def build_html(
+    stage: Path | None, output_root: Path, *, strict: bool = True, root: Path | None = None, profile: str | None = None
+) -> Path:
     """Run ``jupyter-book build`` on the book whose chapters were executed into ``stage`` (the Sphinx extension
     renders them from there); the HTML lands in ``output_root/_build/html``. Sphinx re-renders only the
     pages whose source or executed notebook changed."""
@@ -350,6 +352,8 @@ def build_html(stage: Path | None, output_root: Path, *, strict: bool = True, ro
     if strict:
         cmd += ["-W", "--keep-going"]
     env = dict(os.environ)
+    if profile is not None:
+        env["MLP_REPORT_PROFILE"] = profile
     if stage is not None:
         env["MLP_REPORT_STAGE"] = str(Path(stage).resolve())
     subprocess.run(cmd, check=True, env=env)
@@ -369,14 +373,16 @@ def main(argv: list[str] | None = None) -> int:
     except BuildLockedError as exc:
         parser.exit(1, f"error: {exc}\n")
     stage = stage_dir(root, args.profile)
-    try:
-        stage_book(root, stage, args.profile, only=args.only, force=args.force)
-    except ChapterError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    if args.no_build or args.only or args.force:
+        try:
+            stage_book(root, stage, args.profile, only=args.only, force=args.force)
+        except ChapterError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+    # otherwise the book's Sphinx extension stages what changed, inside the build (once, not twice)
     if not args.no_build:
         try:
-            html = build_html(stage, root)
+            html = build_html(stage, root, profile=args.profile)
         except subprocess.CalledProcessError as exc:
             return exc.returncode or 1
         print(f"\nThe book is ready: open file://{(html / 'index.html').resolve()}")

@@ -33,7 +33,8 @@ def _stage(app) -> None:
     parameters: dict[str, Any] = {}
     if os.environ.get("MLP_REPORT_STAGE") and (stage / BOOK_FILE).is_file():
         book = json.loads((stage / BOOK_FILE).read_text())  # executed by the caller with these settings
-        profile, parameters = book["profile"], book["parameters"]
+        if book.get("profile") == profile or not os.environ.get("MLP_REPORT_PROFILE"):
+            profile, parameters = book["profile"], book["parameters"]
     os.environ.setdefault("MLP_REPORT_ROOT", str(root))
     try:
         stage_book(root, stage, profile, parameters=parameters, log=lambda msg: print(msg, flush=True))
