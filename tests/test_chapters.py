@@ -14,6 +14,11 @@ ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = [Path(c).name for c in toc_chapters(ROOT)]
 
 
+def failed_cell(error: ChapterError) -> int:
+    """The execution count of the cell that failed, from the error's message ("... (cell 3): ...")."""
+    return int(re.search(r"\(cell (\d+)\)", str(error)).group(1))
+
+
 def test_toc_lists_one_chapter_per_task():
     assert CHAPTERS == ["task0", "task1", "task2", "task3", "task4"]
 
@@ -52,8 +57,7 @@ def test_unknown_profile_fails_at_the_parameters(chapter, tmp_path):
     with pytest.raises(ChapterError) as err:
         execute_chapter(ROOT / "chapters" / f"{chapter}.md", tmp_path / "out.ipynb", {"profile": "medium"})
     assert "profile='medium' is invalid: expected one of 'quick', 'full'" in str(err.value)
-    cell = int(re.search(r"\(cell (\d+)\)", str(err.value)).group(1))
-    assert cell <= 3  # the first cells after the parameters, before any work
+    assert failed_cell(err.value) <= 3  # the first cells after the parameters, before any work
 
 
 def test_invalid_knob_fails_with_a_clear_message(tmp_path):

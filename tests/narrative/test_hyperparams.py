@@ -99,3 +99,10 @@ def test_batch_size_4_and_the_original_number():
     assert story.original_inside(0.96, 0.97, 5) == "lies inside that range"
     assert story.original_inside(0.97, 0.98, 5) == "lies outside that range"
     assert story.original_inside(0.95, 0.95, 1) == "can only be compared with one run here"
+
+
+def test_trend_sentence_names_the_values_where_every_seed_diverged():
+    assert story.trend_sentence("rises", "learning rate", (0.4, 0.8)) == (
+        "accuracy rises with the learning rate (training diverged at learning rate 0.4, 0.8, for every seed)"
+    )
+    assert story.trend_sentence("rises", "learning rate", ()) == "accuracy rises with the learning rate"
