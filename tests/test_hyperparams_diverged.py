@@ -86,3 +86,15 @@ def test_real_diverging_sweep_reaches_the_table(mnist_dir, tmp_path):
     shown = hp.display_table(hp.summary_table(runs, study)).set_index(["parameter", "value"])
     assert shown.loc[("learning rate", "1e+30"), "val. accuracy (%)"] == "diverged (1 of 1 seeds)"
     assert "diverged" not in shown.loc[("learning rate", "0.01"), "val. accuracy (%)"]
+
+
+def test_learning_rate_facts_say_when_the_largest_rate_diverged():
+    runs = diverging_runs()
+    facts = hp.learning_rate_facts(hp.summary_table(runs, STUDY), runs, STUDY)
+    assert facts["top"] == 0.4 and facts["top_diverged"] and np.isnan(facts["top_acc"])
+    assert facts["diverged"] >= 3  # the three seeds at 0.4 and the one at 0.1
+    assert story.top_rate_sentence(facts["top"], facts["top_acc"]).endswith("diverged on every seed.")
+    healthy = fake_runs(ACC)
+    healthy["diverged"] = False
+    facts = hp.learning_rate_facts(hp.summary_table(healthy, STUDY), healthy, STUDY)
+    assert not facts["top_diverged"] and facts["top_acc"] == pytest.approx(93, abs=1)

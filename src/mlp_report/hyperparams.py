@@ -299,14 +299,17 @@ def depth_facts(table: pd.DataFrame) -> dict[str, float]:
 
 
 def learning_rate_facts(table: pd.DataFrame, runs: pd.DataFrame, study: Study) -> dict[str, float]:
-    """Runs that ended below 50 % accuracy, and the largest rate's accuracy."""
+    """Runs that ended below 50 % accuracy or diverged, and the largest rate's accuracy (``nan`` and
+    ``top_diverged`` when every seed diverged there)."""
     rows = sweep_rows(runs, "learning_rate", study)
     top = _sweep(table, "learning_rate").iloc[-1]
+    failed = ~(rows.final_val_accuracy >= 0.5)  # below 50 %, or nan: a diverged run
     return {
-        "diverged": int((rows.final_val_accuracy < 0.5).sum()),
+        "diverged": int(failed.sum()),
         "runs": len(rows),
         "top": top.value,
         "top_acc": 100 * top.val_accuracy,
+        "top_diverged": bool(not np.isfinite(top.val_accuracy)),
     }
 
 

@@ -106,3 +106,15 @@ def test_trend_sentence_names_the_values_where_every_seed_diverged():
         "accuracy rises with the learning rate (training diverged at learning rate 0.4, 0.8, for every seed)"
     )
     assert story.trend_sentence("rises", "learning rate", ()) == "accuracy rises with the learning rate"
+
+
+def test_top_rate_sentence_says_when_every_seed_diverged():
+    assert story.top_rate_sentence(0.8, 96.123) == "The largest rate tried, 0.8, reaches 96.12 %."
+    assert story.top_rate_sentence(1e30, float("nan")) == "The largest rate tried, 1e+30, diverged on every seed."
+
+
+def test_learning_rate_hypothesis_when_the_largest_rate_diverged():
+    text = story.learning_rate_hypothesis("rises", 3, 30, top_diverged=True)
+    assert "even the largest rate tried stays below" not in text
+    assert "where the steps overshoot and training diverges" in text
+    assert text.endswith("which is the overshoot made visible")

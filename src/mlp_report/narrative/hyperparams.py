@@ -86,13 +86,26 @@ def depth_hypothesis(shape: str, peak_layers: int) -> str:
     )
 
 
-def learning_rate_hypothesis(shape: str, diverged: int, n_runs: int) -> str:
-    """Why accuracy moves with the learning rate; ``diverged`` of ``n_runs`` runs ended below 50 %."""
+def top_rate_sentence(top: float, top_acc: float) -> str:
+    """What the largest learning rate tried reached (``top_acc`` in %, ``nan`` when every seed diverged)."""
+    if top_acc != top_acc:
+        return f"The largest rate tried, {top:g}, diverged on every seed."
+    return f"The largest rate tried, {top:g}, reaches {top_acc:.2f} %."
+
+
+def learning_rate_hypothesis(shape: str, diverged: int, n_runs: int, top_diverged: bool = False) -> str:
+    """Why accuracy moves with the learning rate; ``diverged`` of ``n_runs`` runs ended below 50 % (or
+    diverged); ``top_diverged``: every seed of the largest rate diverged."""
     if shape == "peaks inside the range":
         text = (
             "A larger step size covers more ground in the same number of updates, which is what three epochs "
             "need; past the peak the steps overshoot: the loss surface is curved enough that a step of this "
             "size jumps across the valley, so training becomes noisy and the final accuracy drops"
+        )
+    elif shape == "rises" and top_diverged:
+        text = (
+            "In three epochs the network is limited by how far SGD can move: a larger step size covers more "
+            "ground per update, up to the largest rate tried, where the steps overshoot and training diverges"
         )
     elif shape == "rises":
         text = (
