@@ -99,7 +99,7 @@ def tiny_book(tmp_path, monkeypatch):
     (root / "chapters").mkdir(parents=True)
     (root / "_toc.yml").write_text("format: jb-book\nroot: intro\nchapters:\n- file: chapters/first\n- file: chapters/second\n")
     (root / "intro.md").write_text("# Intro\n")
-    writer = ("import json\nfrom mlp_report.paths import results_dir\nfrom mlp_report.notebook import write_json\n"
+    writer = ("from mlp_report.paths import results_dir, write_json\n"
               "write_json(results_dir(profile) / 'first.json', {'value': VALUE})")
     reader = "from mlp_report.paths import results_dir\nprint((results_dir(profile) / 'first.json').read_text())"
     monkeypatch.setenv("MLP_REPORT_RESULTS", str(tmp_path / "results"))
