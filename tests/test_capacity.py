@@ -319,6 +319,10 @@ def test_curve_remedy_and_more_data_facts():
     frame = pd.DataFrame({"seed": [0, 1, 2], "params": 10, "history": runs})
     metrics = capacity.remedy_metrics({"no remedy": frame, "dropout": frame}, patience=5)
     assert list(metrics) == ["no remedy", capacity.EARLY_ON_LOSS, capacity.EARLY_ON_ACCURACY, "dropout"]
+    epochs = capacity.early_stopping_facts(metrics, frame)
+    assert epochs["early_stop_epochs"] == ", ".join(map(str, metrics[capacity.EARLY_ON_LOSS]["epochs"]))
+    assert epochs["early_acc_best_epochs"] == ", ".join(map(str, metrics[capacity.EARLY_ON_ACCURACY]["best_epoch"]))
+    assert len(epochs["val_best_epochs"].split(", ")) == 3
     sizes = capacity.more_data_table(sweep_rows())
     more = capacity.more_data_facts(sizes)
     assert (more["smallest_size"], more["largest_size"]) == (1_000, 5_000)

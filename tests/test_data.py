@@ -174,3 +174,9 @@ def test_failed_download_is_one_short_message_with_its_cause(monkeypatch):
     assert err.value.__suppress_context__ and err.value.__cause__ is None  # no chained tracebacks
     lines = traceback.format_exception(err.value)
     assert not any("During handling" in line or "direct cause" in line for line in lines)
+
+
+def test_a_folder_where_a_file_should_be(tmp_path):
+    (tmp_path / FILES["train_images"][0]).mkdir()
+    with pytest.raises(MnistDataError, match="train-images-idx3-ubyte.gz is not a regular file"):
+        read_mnist_dir(tmp_path)

@@ -9,7 +9,8 @@ import pytest
 from test_hyperparams import STUDY, fake_runs
 
 from mlp_report import hyperparams as hp
-from mlp_report import plots
+from mlp_report.figures import hyperparams as plots
+from mlp_report.narrative import hyperparams as story
 from mlp_report.sweeps import run_sweep
 from mlp_report.validation import DivergedWarning
 
@@ -57,6 +58,9 @@ def test_best_rule_and_trends_skip_diverged_settings():
     assert (best.parameter, best.value) == ("batch_size", 8)  # lr 0.1 has the best mean but a diverged seed
     trend = hp.trend(table, runs, "learning_rate", STUDY)
     assert trend.best_value == 0.1 and trend.worst_value != 0.4  # 0.4 has no mean to compare
+    assert trend.diverged == (0.4,)
+    assert story.trend_sentence(trend.shape, "learning rate", trend.diverged).endswith("(training diverged at learning rate 0.4, for every seed)")
+    assert hp.trend(table, runs, "batch_size", STUDY).diverged == ()
 
 
 def test_heatmap_and_figures_mark_diverged_runs():

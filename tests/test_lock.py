@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from mlp_report.lock import BuildLockedError, hold_build_lock, lock_path, release_build_lock
+from mlp_report.paths import stage_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src"
@@ -67,7 +68,7 @@ def test_second_build_stops_at_once_naming_the_first(tmp_path):
         assert run.returncode == 1
         assert f"error: another build is running in this checkout (pid {holder.pid}, started " in run.stderr
         assert f"`kill {holder.pid}`" in run.stderr and "Traceback" not in run.stderr
-        assert not (tmp_path / "_build" / "stage").exists()  # it staged nothing
+        assert not stage_dir(tmp_path, "quick").exists()  # it staged nothing
         with pytest.raises(BuildLockedError, match=f"pid {holder.pid}"):
             hold_build_lock(tmp_path)
     finally:
@@ -92,7 +93,7 @@ def test_two_real_builds_in_one_checkout(tmp_path):
     command = [sys.executable, "-m", "mlp_report.book", "--profile", "quick", "--no-build"]
     first = subprocess.Popen(command, env=_env(root), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        staged = root / "_build" / "stage" / "chapters" / "slow.ipynb"
+        staged = stage_dir(root, "quick") / "chapters" / "slow.ipynb"
         deadline = time.time() + 120
         while not staged.exists() and time.time() < deadline:
             time.sleep(0.2)

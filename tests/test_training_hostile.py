@@ -68,3 +68,11 @@ def test_divergence_is_flagged_and_warned(small):
     assert result.diverged and result.diverged_epoch == 1
     ok = train(build_mlp(learning_rate=0.01, seed=0), *small, batch_size=2, epochs=2)
     assert not ok.diverged and ok.diverged_epoch is None
+
+
+def test_divergence_is_flagged_on_a_cached_run_too(small, tmp_path, monkeypatch):
+    monkeypatch.setenv("MLP_REPORT_CACHE", str(tmp_path))
+    with pytest.warns(DivergedWarning):
+        first = train(build_mlp(learning_rate=1e30, seed=0), *small, batch_size=2, epochs=2, cache=True)
+    again = train(build_mlp(learning_rate=1e30, seed=0), *small, batch_size=2, epochs=2, cache=True)
+    assert first.diverged and again.diverged and again.diverged_epoch == first.diverged_epoch == 1

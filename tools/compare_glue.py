@@ -8,7 +8,7 @@ For each chapter, the script renders the markdown cells the way Jupyter Book doe
 ``text/plain``), every ``{glue:text}`key:spec``` role the ``text/plain`` value formatted with the spec
 (myst-nb's own formatter), and every ``{glue:figure}`` the text of its table (``text/html``) or an image
 marker; captions and the surrounding prose stay as written. The visible text outputs of code cells are
-compared too (standard output and the plain-text form of displayed values; not standard error). So a refactor that moves formatting from the glue call into the role, or splits a code
+compared too (standard output, and displayed values as the page shows them; not standard error). So a refactor that moves formatting from the glue call into the role, or splits a code
 cell, compares equal, while any change in what a reader sees is reported, sentence by sentence.
 
 ``--ignore KEY`` masks a glued value that legitimately differs between runs (e.g. a wall-clock time).
@@ -81,6 +81,17 @@ def render_figure(key: str, bundles: dict[str, dict[str, str]]) -> str:
     return f"[figure {key}]"
 
 
+def shown_output(data: dict) -> str:
+    """A displayed value as the page shows it: a widget, a table's text, an image, else its plain text."""
+    if "application/vnd.jupyter.widget-view+json" in data:
+        return "[widget]"
+    if "text/html" in data:
+        return f"[html: {table_text(_text(data['text/html']))}]"
+    if any(mime.startswith("image/") for mime in data):
+        return "[image]"
+    return _text(data.get("text/markdown") or data.get("text/plain", ""))
+
+
 def chapter_text(notebook: dict, masked: set[str]) -> list[str]:
     """What a chapter says, as a list of sentences: markdown with glue rendered and visible outputs, in
 order, split into paragraphs (so splitting a markdown cell between paragraphs changes nothing), then
@@ -100,8 +111,8 @@ sentences."""
             for output in cell.get("outputs", []):
                 if output.get("output_type") == "stream" and output.get("name") == "stdout":
                     parts.append(_text(output.get("text", "")))
-                elif "scrapbook" not in output.get("metadata", {}) and "text/plain" in output.get("data", {}):
-                    parts.append(_text(output["data"]["text/plain"]))
+                elif "scrapbook" not in output.get("metadata", {}) and output.get("data"):
+                    parts.append(shown_output(output["data"]))
     paragraphs = [" ".join(p.split()) for part in parts for p in re.split(r"\n\s*\n", part)]
     return [s for p in paragraphs if p for s in re.split(r"(?<=[.:;!?])\s+", p) if s]
 

@@ -553,6 +553,22 @@ def remedy_metrics(variants: Mapping[str, pd.DataFrame], patience: int) -> dict[
     }
 
 
+def early_stopping_facts(per_seed: Mapping[str, pd.DataFrame], plain: pd.DataFrame) -> dict[str, str]:
+    """The epochs early stopping stops after and restores, per seed (as the prose lists them, ``12, 14``),
+    monitoring the validation loss (``early_*``) or accuracy (``early_acc_*``), and the epochs of the
+    lowest validation loss over the whole run (``val_best_epochs``)."""
+
+    def listed(values: Any) -> str:
+        return ", ".join(map(str, values))
+
+    unbounded = early_stopping_metrics(plain, monitor="val_loss", patience=None)
+    facts = {"val_best_epochs": listed(unbounded["best_epoch"])}
+    for key, name in {"early": EARLY_ON_LOSS, "early_acc": EARLY_ON_ACCURACY}.items():
+        facts[f"{key}_stop_epochs"] = listed(per_seed[name]["epochs"])
+        facts[f"{key}_best_epochs"] = listed(per_seed[name]["best_epoch"])
+    return facts
+
+
 def more_data_facts(sizes: pd.DataFrame) -> dict[str, Any]:
     """The smallest and largest training set of :func:`more_data_table`: sizes, epochs, test accuracy
     (percent) and gap (points)."""

@@ -128,7 +128,8 @@ def read_mnist_dir(directory: str | os.PathLike, *, verify: bool = True) -> dict
     for name, (filename, sha, magic, shape) in FILES.items():
         path = folder / filename
         if not path.is_file():
-            raise MnistDataError(f"MNIST file {path.resolve()} is missing. {_HOW_TO_FIX}")
+            what = "is not a regular file" if path.exists() else "is missing"
+            raise MnistDataError(f"MNIST file {path.resolve()} {what}. {_HOW_TO_FIX}")
         if verify:
             try:
                 got = sha256_of(path)

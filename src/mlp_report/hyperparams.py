@@ -188,11 +188,13 @@ class Trend:
     rho: float  # Spearman correlation of accuracy with the parameter value
     shape: str  # "rises", "falls", "peaks inside the range", "is flat"
     separable: bool | None  # best and worst 95 % intervals do not overlap (None: one seed, unknown)
+    diverged: tuple[float, ...] = ()  # values where every seed diverged: outside the curve, said in the sentence
 
 
 def trend(table: pd.DataFrame, runs: pd.DataFrame, parameter: str, study: Study, flat_below: float = 0.003) -> Trend:
     """Classify the curve of one parameter from its mean accuracies and seed intervals."""
     rows = table[table.parameter == parameter].sort_values("value")
+    diverged = tuple(float(v) for v in rows.loc[rows["val_accuracy"].isna(), "value"])
     rows = rows[rows["val_accuracy"].notna()]  # values where every seed diverged have no mean
     values, acc = rows["value"].to_numpy(float), rows["val_accuracy"].to_numpy()
     best, worst = int(acc.argmax()), int(acc.argmin())
@@ -209,7 +211,7 @@ def trend(table: pd.DataFrame, runs: pd.DataFrame, parameter: str, study: Study,
         per_run.loc[per_run.value == values[best], "final_val_accuracy"].dropna(),
         per_run.loc[per_run.value == values[worst], "final_val_accuracy"].dropna(),
     )
-    return Trend(values[best], float(acc[best]), values[worst], float(acc[worst]), spread, rho, shape, separable)
+    return Trend(values[best], float(acc[best]), values[worst], float(acc[worst]), spread, rho, shape, separable, diverged)
 
 
 def intervals_apart(high: Sequence[float], low: Sequence[float]) -> bool | None:

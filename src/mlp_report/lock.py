@@ -1,7 +1,7 @@
 """One book build per checkout at a time.
 
-Two builds in one checkout would share ``_build/stage``: one would re-stage the notebooks the other
-is rendering. :func:`hold_build_lock` takes an exclusive ``flock`` on ``_build/.build.lock`` for the
+Two builds in one checkout would share the staged notebooks: one would re-stage a notebook the other
+is rendering. :func:`hold_build_lock` takes an exclusive ``flock`` on ``.cache/build.lock`` for the
 rest of the process, and records who holds it, so a second build stops at once naming the first. The
 operating system drops the lock when the holder exits, however it exits (SIGKILL too): never stale.
 """
@@ -15,7 +15,9 @@ import sys
 import time
 from pathlib import Path
 
-LOCK_NAME = ".build.lock"
+from .paths import CACHE_FOLDER
+
+LOCK_NAME = "build.lock"
 
 _held: dict[Path, int] = {}  # lock file -> open descriptor, for the life of this process
 
@@ -26,7 +28,7 @@ class BuildLockedError(RuntimeError):
 
 def lock_path(root: str | os.PathLike) -> Path:
     """The build lock of the checkout at ``root``."""
-    return Path(root).resolve() / "_build" / LOCK_NAME
+    return Path(root).resolve() / CACHE_FOLDER / LOCK_NAME
 
 
 def hold_build_lock(root: str | os.PathLike) -> Path:
@@ -45,8 +47,7 @@ def hold_build_lock(root: str | os.PathLike) -> Path:
         pid = match.group(1) if match else "<pid>"
         raise BuildLockedError(
             f"another build is running in this checkout ({holder}; lock {path}). Two builds would overwrite "
-            f"each other's staged notebooks in {path.parent / 'stage'}: wait for it to finish, or stop it "
-            f"(`kill {pid}`), then build again."
+            f"each other's staged notebooks: wait for it to finish, or stop it (`kill {pid}`), then build again."
         ) from None
     os.ftruncate(fd, 0)
     os.pwrite(fd, f"pid {os.getpid()}, started {time.strftime('%Y-%m-%d %H:%M:%S')}: {_command()}\n".encode(), 0)

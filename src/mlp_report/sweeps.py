@@ -215,25 +215,15 @@ PARENT_POLL_SECONDS = 0.5
 
 def _die_with_parent(parent: int) -> None:
     """End this worker as soon as its parent is gone, also when the parent was killed with SIGKILL and
-    could not shut the pool down: Linux's parent-death signal where available, and a thread that polls
-    the parent pid (reparenting) everywhere else."""
-    if sys.platform.startswith("linux"):
-        try:
-            import ctypes
-
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-        except (OSError, AttributeError):
-            pass
+    could not shut the pool down: a daemon thread polls the parent pid, which changes when the worker is
+    reparented. (Linux's PR_SET_PDEATHSIG is not used: it fires when the parent *thread* that started
+    the worker ends, which would kill a shared pool started from a short-lived thread.)"""
 
     def watch() -> None:
-        while True:
-            if os.getppid() != parent:
-                os._exit(1)
+        while os.getppid() == parent:
             time.sleep(PARENT_POLL_SECONDS)
-
-    if os.getppid() != parent:
         os._exit(1)
+
     threading.Thread(target=watch, name="watch-parent", daemon=True).start()
 
 

@@ -70,6 +70,11 @@ def _require_finite(name: str, array: np.ndarray) -> None:
         raise ConfigError(f"{name} is invalid: it holds {bad} nan or infinite values, expected finite numbers.")
 
 
+def _diverged_epoch(losses: Sequence[float]) -> int | None:
+    """The first epoch (1-based) whose training loss is ``nan`` or infinite, or ``None``."""
+    return next((i + 1 for i, loss in enumerate(losses) if not np.isfinite(loss)), None)
+
+
 EVAL_SCHEDULES = ("every", "log", "final")
 
 
@@ -314,6 +319,7 @@ def train(
                 confidences={k: hit[f"conf_{k}"] for k in predict},
                 model=model if keep_model else None,
                 traces=int(hit["traces"]),
+                diverged_epoch=_diverged_epoch(json.loads(str(hit["history"]))["loss"]),
             )
     lr = tf.constant(_learning_rate(model), tf.float32)
     epoch_fn, eval_fn = _epoch_function(arch, len(x), batch_size), _eval_function(arch)
@@ -330,7 +336,6 @@ def train(
         history[f"{name}_loss"], history[f"{name}_accuracy"] = [], []
     outputs: dict[str, tuple] = {}
 
-    diverged_epoch = None
     start = time.perf_counter()
     for epoch in range(epochs):
         order = rng.permutation(len(x)) if shuffle else np.arange(len(x))
@@ -338,8 +343,6 @@ def train(
         weights, loss, acc = epoch_fn(weights, x_t, y_t, w_t, tf.constant(order.astype(np.int32)), lr, dropout_seed)
         history["loss"].append(float(loss))
         history["accuracy"].append(float(acc))
-        if diverged_epoch is None and not np.isfinite(history["loss"][-1]):
-            diverged_epoch = epoch + 1
         if epoch + 1 not in scheduled:
             continue
         for name, (ex, ey) in evals.items():
@@ -347,6 +350,7 @@ def train(
             history[f"{name}_loss"].append(float(outputs[name][0]))
             history[f"{name}_accuracy"].append(float(outputs[name][1]))
     fit_seconds = time.perf_counter() - start
+    diverged_epoch = _diverged_epoch(history["loss"])
     for variable, value in zip(variables, weights, strict=True):
         variable.assign(value)
     n_full, rest = divmod(len(x), batch_size)

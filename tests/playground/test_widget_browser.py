@@ -293,6 +293,8 @@ def test_drawn_and_csv_points_train(widget_page, serve, open_page) -> None:
     start = read(page)
     reached = play_until(page, 100, 0.01)
     assert reached["loss"] < start["loss"] and reached["loss"] < 0.1
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.locator(".pg").screenshot(path=str(ARTIFACTS / "drawn-points.png"))
 
     csv = "x,y,label\n" + "\n".join(f"{x:.3f},{y:.3f},{1 if x * y > 0 else -1}" for x, y in rng.uniform(-5, 5, (80, 2)))
     page.fill(".pg textarea.json", csv)
@@ -361,8 +363,10 @@ def test_fits_the_book_width_in_both_themes(theme: str, widget_page, open_page) 
     labels = page.eval_on_selector_all(".pg svg.network text", "t => t.map(e => e.getBoundingClientRect().height)")
     assert min(labels) >= 9  # readable at the content width
     page.locator(".pg").screenshot(path=str(ARTIFACTS / f"spiral-{theme}.png"))
-    reached = play_until(page, 60, 0.0)
-    assert reached["epoch"] >= 60
+    reached = play_until(page, 20, 0.0)
+    assert reached["epoch"] >= 20
+    page.select_option(".pg select.activation", "relu")  # the shareable address works from file:// too
+    assert page.url.startswith("file://") and "activation=relu" in page.url
     check_clean(probe)
 
 

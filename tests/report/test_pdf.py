@@ -22,7 +22,7 @@ from mlp_report.pdf import TEX_NAME
 
 ARTIFACTS = Path("artifacts") / "pdf"
 CAPTION_DIRECTIVE = re.compile(r"^(```+|~~~+)\{(?:glue:figure|figure)\}[^\n]*\n(.*?)^\1\s*$", re.S | re.M)
-INLINE_GLUE = re.compile(r"\{glue(?::text|:)?\}`([A-Za-z0-9_]+)")
+INLINE_GLUE = re.compile(r"\{glue(?::text|:)?\}`([A-Za-z0-9_]+)(?::([^`]+))?`")
 NUMBER_LIKE = re.compile(r"^[−\-]?\d[\d,.]*( ?%)?$")
 
 
@@ -32,6 +32,19 @@ def normalise(text: str) -> str:
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
     text = text.replace("\ufb01", "fi").replace("\ufb02", "fl").replace("−", "-")
     return re.sub(r"[\s\-\u2010\u2011\u00ad]+", "", text).casefold()
+
+
+def shown(value: str, spec: str | None) -> str | None:
+    """A glued value as the prose shows it: ``{glue:text}`key:spec``` formats the number with ``spec``."""
+    value = value.strip()
+    if not spec:
+        return value
+    for kind in (int, float):
+        try:
+            return format(kind(value.replace(",", "")), spec)
+        except ValueError:
+            continue
+    return None
 
 
 def markdown_plain(text: str) -> str:
@@ -123,7 +136,8 @@ def test_glued_values_of_every_chapter(pdf_text: str, chapters: list[str], execu
         notebook = executed_chapter(chapter)
         glued = read_glue(notebook)
         used = list(dict.fromkeys(INLINE_GLUE.findall(markdown_of(notebook))))
-        numbers = [(key, glued[key].strip()) for key in used if key in glued and NUMBER_LIKE.match(glued[key].strip())]
+        values = [(key, shown(glued[key], spec)) for key, spec in used if key in glued]
+        numbers = [(key, value) for key, value in values if value and NUMBER_LIKE.match(value)]
         assert len(numbers) >= 3, f"{chapter}: fewer than 3 glued numbers in the prose ({numbers})"
         sample = numbers[:: max(1, len(numbers) // 8)]
         for key, value in sample:
@@ -136,10 +150,11 @@ def test_glued_sentences_in_context(pdf_text: str, executed_chapter):
     glued = read_glue(executed_chapter("task0"))
     text = normalise(pdf_text)
     markdown = markdown_of(executed_chapter("task0"))
-    for match in re.finditer(r"([A-Za-z ,]{12,})\{glue(?::text|:)?\}`([A-Za-z0-9_]+)`", markdown):
-        words, key = match.group(1), match.group(2)
-        if key in glued and NUMBER_LIKE.match(glued[key].strip()):
-            assert normalise(words.split(",")[-1] + glued[key].strip()) in text, (words, key)
+    for match in re.finditer(r"([A-Za-z ,]{12,})\{glue(?::text|:)?\}`([A-Za-z0-9_]+)(?::([^`]+))?`", markdown):
+        words, key, spec = match.groups()
+        value = shown(glued[key], spec) if key in glued else None
+        if value and NUMBER_LIKE.match(value):
+            assert normalise(words.split(",")[-1] + value) in text, (words, key, value)
             return
     pytest.fail("no glued number after plain words in Task 0's prose")
 

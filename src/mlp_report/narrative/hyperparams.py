@@ -9,14 +9,18 @@ SHAPES = ("rises", "falls", "peaks inside the range", "is flat")
 ORIGINAL_ACCURACY = 0.9654  # what the original submission reported for batch size 4, learning rate 0.01
 
 
-def trend_sentence(shape: str, label: str) -> str:
-    """``accuracy rises with the batch size`` and the like, for one of :data:`SHAPES`."""
-    return {
+def trend_sentence(shape: str, label: str, diverged: tuple[float, ...] = ()) -> str:
+    """``accuracy rises with the batch size`` and the like, for one of :data:`SHAPES`; ``diverged`` lists
+    the values where every seed diverged (outside the curve, so the sentence says so)."""
+    text = {
         "rises": f"accuracy rises with the {label}",
         "falls": f"accuracy falls as the {label} grows",
         "peaks inside the range": f"accuracy peaks inside the range of the {label}",
         "is flat": f"accuracy hardly depends on the {label}",
     }[shape]
+    if diverged:
+        text += f" (training diverged at {label} {', '.join(f'{v:g}' for v in diverged)}, for every seed)"
+    return text
 
 
 def separable_phrase(separable: bool | None) -> str:

@@ -396,9 +396,9 @@ html[data-theme=dark] .pg,body[data-jp-theme-light=false] .pg{--pg-fg:#ddd;--pg-
 .pg button.round{width:26px;height:26px;border-radius:50%;padding:0;font-size:13px}
 .pg .epoch{font-size:20px;font-variant-numeric:tabular-nums;color:var(--pg-fg)}
 .pg .pg-main{display:flex;flex-wrap:wrap;gap:10px;align-items:flex-start}
-.pg .col-data{flex:0 0 108px}.pg .col-net{flex:1 1 320px;min-width:0;position:relative}.pg .col-out{flex:0 0 ${HEAT_PX + AXIS + 4}px}
-.pg .sets{display:grid;grid-template-columns:repeat(2,48px);gap:5px;margin-bottom:6px}
-.pg canvas.dataset{width:48px;height:48px;border:2px solid var(--pg-border);border-radius:3px;cursor:pointer;opacity:.35;display:block;background:#fff}
+.pg .col-data{flex:0 0 100px}.pg .ours{display:flex;flex-direction:column;gap:4px;margin-bottom:10px}.pg .ours select{width:100%}.pg .col-net{flex:1 1 280px;min-width:0;max-width:470px;position:relative}.pg .col-out{flex:0 0 ${HEAT_PX + AXIS + 4}px}
+.pg .sets{display:grid;grid-template-columns:repeat(2,46px);gap:5px;margin-bottom:6px}
+.pg canvas.dataset{width:46px;height:46px;border:2px solid var(--pg-border);border-radius:3px;cursor:pointer;opacity:.35;display:block;background:#fff}
 .pg canvas.dataset:hover{opacity:.85}.pg canvas.dataset.selected{border-color:var(--pg-fg);opacity:1;box-shadow:0 1px 5px rgba(0,0,0,.2)}
 .pg label{display:block;margin:3px 0;font-size:11px;color:var(--pg-muted)}.pg label b{color:var(--pg-fg);font-weight:500}
 .pg input[type=range]{width:100%;margin:0;accent-color:var(--pg-btn)}
@@ -456,7 +456,7 @@ const ICONS = { // 24 x 24 paths (drawn here: no icon font, no network)
 };
 const icon = (name) => h("svg", { viewBox: "0 0 24 24", width: 18, height: 18, "aria-hidden": "true", style: "display:block;margin:auto;fill:currentColor" }, h("path", { d: ICONS[name] }));
 const field = (label, control, cls) => h("div", { class: "field" + (cls ? " " + cls : "") }, h("span", {}, label), control);
-const epochText = (n) => String(n).padStart(6, "0").replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+const epochText = (n) => String(n).padStart(6, "0"); // TF pads to six digits (no separators, so the text reads as a number)
 
 /** Points [[x, y, label]] from CSV text (x, y, label per line; a header line and blank lines are skipped). */
 export function parseCsv(text, regression) {
@@ -651,7 +651,7 @@ function render({ model, el }) {
 
   // ---- the network diagram -----------------------------------------------------------------------
   const layout = (c) => {
-    const cols = c.hidden.length, W = 420; // a fixed width, as TF: more layers sit closer, labels keep their size
+    const cols = c.hidden.length, W = Math.max(330, 160 + cols * 64); // about the column width: labels keep their size
     const rows = Math.max(FEATURES.length, ...c.hidden, 1), H = TOP + rows * ROW - (ROW - NODE) + 14;
     const xIn = 56, xOut = W - NODE - 4, xs = c.hidden.map((_, i) => xIn + NODE + (xOut - xIn - NODE) * (i + 1) / (cols + 1) - NODE / 2 + (cols ? 0 : 0));
     const y = (i) => TOP + i * ROW;
@@ -783,7 +783,7 @@ function render({ model, el }) {
       const base = custom() ? points : [...sim.train, ...sim.test].map((p) => p.slice());
       points = [...base, [x, y, label]];
       usePoints(sim, points, true); message = "";
-      model.set("points", points.map((p) => p.slice())); sync(); drawPoints(); draw();
+      model.set("points", points.map((p) => p.slice())); sync(); build();
     };
     overlay.addEventListener("click", onDraw);
     const check = (cls, text, value, on) => { const b = h("input", { type: "checkbox", class: cls }); b.checked = value; b.addEventListener("change", () => on(b.checked)); return h("label", {}, b, text); };
@@ -817,10 +817,10 @@ function render({ model, el }) {
   // ---- the whole widget ----------------------------------------------------------------------------------
   function build() { // (re)create everything from the current config
     const c = sim.cfg, presets = Object.fromEntries((model.get("presets") || []).map((p) => [p.name, p.config]));
-    const presetName = Object.keys(presets).find((k) => JSON.stringify({ ...DEFAULT_CONFIG, ...presets[k] }) === JSON.stringify(c)) || "";
+    const presetName = custom() ? "" : Object.keys(presets).find((k) => JSON.stringify({ ...DEFAULT_CONFIG, ...presets[k] }) === JSON.stringify(c)) || "";
     const regression = isRegression(c.dataset);
     playBtn = h("button", { class: "play", "aria-label": running ? "Pause" : "Play", title: running ? "Pause" : "Play", onclick: () => play(!running) }, icon(running ? "pause" : "play"));
-    speedSel = select("speed", [1, 5, 20, 100].map((v) => [v, `${v} epoch${v > 1 ? "s" : ""}`]), model.get("speed") || 1, (v) => { model.set("speed", +v); model.save_changes(); });
+    speedSel = select("speed", [1, 5, 20, 100].map((v) => [v, String(v)]), model.get("speed") || 1, (v) => { model.set("speed", +v); model.save_changes(); });
     const top = h("div", { class: "pg-top" },
       h("div", { class: "ctl" },
         h("button", { class: "reset round", title: "Reset: same seeds, same data and initial weights", "aria-label": "Reset", onclick: () => { play(false); resetSim(); sync(); drawPoints(); draw(); } }, icon("reset")),
@@ -833,7 +833,8 @@ function render({ model, el }) {
       field("Reg. rate", select("reg_rate", REG_RATES.map((v) => [v, v]), c.reg_rate, (v) => setConfig({ reg_rate: +v }))),
       field("Problem type", select("problem", [["classification", "Classification"], ["regression", "Regression"]], regression ? "regression" : "classification", (v) => {
         if ((v === "regression") !== regression) { play(false); points = []; model.set("points", []); setConfig({ dataset: (v === "regression" ? REGRESSION_SETS : CLASSIFICATION_SETS)[0] }); }
-      })),
+      })));
+    const ours = h("div", { class: "ours" },
       field("Preset", select("preset", [["", "(custom)"], ...Object.keys(presets).map((k) => [k, k])], presetName, (v) => {
         if (!presets[v]) return;
         play(false);
@@ -842,7 +843,7 @@ function render({ model, el }) {
         if (JSON.stringify(next) === JSON.stringify(sim.cfg)) { resetSim(); sync(); build(); } // same config: restart it
         else setConfig(next);
       })),
-      field("Speed (per frame)", speedSel));
+      field("Epochs/frame", speedSel));
     // data column: TF's clickable thumbnails of the data sets of the problem type
     const sets = (regression ? REGRESSION_SETS : CLASSIFICATION_SETS).map((d) => {
       const cv = h("canvas", { class: `dataset${d === c.dataset && !custom() ? " selected" : ""}`, "data-dataset": d, width: 100, height: 100, title: d });
@@ -860,7 +861,7 @@ function render({ model, el }) {
         if (t === "" && empty) setConfig({ [key]: null }); else if (t !== "" && v >= 0 && v <= 4294967295) setConfig({ [key]: v }); else build();
       } });
     const rand = () => Math.floor(Math.random() * 2 ** 31);
-    const data = h("div", { class: "col-data" }, h("h4", {}, "Data"), h("div", { class: "sets" }, ...sets),
+    const data = h("div", { class: "col-data" }, ours, h("h4", {}, "Data"), h("div", { class: "sets" }, ...sets),
       range("ratio", "Training data", 10, 90, 10, `${Math.round(c.ratio * 100)}%`, (v) => v / 100),
       range("noise", "Noise", 0, 50, 5, String(c.noise)),
       range("batch_size", "Batch size", 1, 30, 1, String(c.batch_size)),
@@ -918,6 +919,7 @@ function render({ model, el }) {
       } }, "Export as Keras code"),
       io);
     msg = h("div", { class: "msg" }, message);
+    root.classList.toggle("drawing", !!drawClass);
     root.replaceChildren(top, h("div", { class: "pg-main" }, data, netCol, out), msg, port);
     drawPoints();
     draw();
