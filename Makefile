@@ -39,7 +39,7 @@ pdf: install  ## the whole book as one PDF from the executed chapters (after mak
 pdf-check: install  ## checks on the PDF (after make pdf): text, captions, glued values, fonts, page images
 	@command -v pdftotext >/dev/null || { $(SUDO) apt-get update -q && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends poppler-utils; }
-	$(BIN)/python -m pytest tests/report/test_pdf.py --full-report .cache/book/full --pdf _build/pdf/mlp-report.pdf
+	$(BIN)/python -m pytest tests/report/test_pdf_full.py --full-report .cache/book/full --pdf _build/pdf/mlp-report.pdf
 
 report-check: install  ## checks on the executed full-profile notebooks (after make book)
 	$(BIN)/python -m pytest tests/report --full-report .cache/book/full

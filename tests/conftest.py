@@ -32,7 +32,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         help="folder of the executed full-profile book (.cache/book/full) for the report checks in tests/report",
     )
-    parser.addoption("--pdf", default=None, help="the book's PDF (_build/pdf/mlp-report.pdf) for tests/report/test_pdf.py")
+    parser.addoption("--pdf", default=None, help="the book's PDF (_build/pdf/mlp-report.pdf) for tests/report/test_pdf_full.py")
 
 
 @pytest.fixture(scope="session", autouse=True)

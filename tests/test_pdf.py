@@ -1,5 +1,5 @@
 """The PDF build's preparation of the executed chapters, and the HTML side: the link to the PDF exists
-exactly when the PDF does. The PDF itself is checked by tests/report/test_pdf.py (`make pdf-check`)."""
+exactly when the PDF does. The PDF itself is checked by tests/report/test_pdf_full.py (`make pdf-check`)."""
 
 from __future__ import annotations
 

@@ -4,9 +4,10 @@
 copies the book's files and those executed notebooks into ``_build/pdf/book``, prepares the copy for
 print (glued tables become real tables, interactive outputs are dropped: the chapters give them a static
 stand-in inside ``{only} latex``), and runs ``jupyter-book build --builder pdflatex`` on it with
-execution off, so nothing is trained or executed.
+execution off. The chapters are first brought up to date exactly as the HTML build does it
+(:func:`mlp_report.book.stage_book`), so right after ``make book`` nothing is executed or trained.
 
-    python -m mlp_report.pdf               # after `make book`: _build/pdf/mlp-report.pdf
+    python -m mlp_report.pdf               # _build/pdf/mlp-report.pdf (after `make book`: executes nothing)
     python -m mlp_report.pdf --check-tex   # exit 1 (listing what is missing) without a usable TeX
 
 The module is also a Sphinx extension (listed in ``_config.yml``): where the PDF exists, the HTML book
@@ -422,14 +423,22 @@ def main(argv: list[str] | None = None) -> int:
             print("TeX is missing: " + ", ".join(missing))
             return 1
         return 0
-    from .book import build_html
+    from .book import ChapterError, build_html, stage_book
+    from .lock import BuildLockedError, hold_build_lock
     from .paths import project_root, stage_dir
 
     root = project_root()
     stage = args.stage or stage_dir(root, "full")
     try:
+        if args.stage is None:
+            # the same executed chapters as the HTML: right after `make book` nothing is executed here;
+            # a chapter whose sources changed since is executed first, as the HTML build would
+            hold_build_lock(root)
+            executed = stage_book(root, stage, "full")
+            if executed:
+                print(f"executed {len(executed)} chapters that changed since the last build", flush=True)
         pdf = build_pdf(root, stage, args.output or root / "_build" / "pdf")
-    except (FileNotFoundError, RuntimeError) as exc:
+    except (FileNotFoundError, RuntimeError, ChapterError, BuildLockedError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print(f"\nThe PDF is ready: {pdf}")
