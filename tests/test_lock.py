@@ -94,10 +94,12 @@ def test_two_real_builds_in_one_checkout(tmp_path):
     first = subprocess.Popen(command, env=_env(root), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         staged = stage_dir(root, "quick") / "chapters" / "slow.ipynb"
+        lock = lock_path(root)
         deadline = time.time() + 120
-        while not staged.exists() and time.time() < deadline:
+        while time.time() < deadline and not (lock.exists() and f"pid {first.pid}," in lock.read_text()):
             time.sleep(0.2)
-        assert staged.exists(), "the first build never started staging"
+        assert f"pid {first.pid}," in lock.read_text(), "the first build never took the lock"
+        assert first.poll() is None, "the first build ended before the second started"
         second = subprocess.run(command, env=_env(root), capture_output=True, text=True, timeout=120)
         assert second.returncode == 1 and f"another build is running in this checkout (pid {first.pid}," in second.stderr
         out, err = first.communicate(timeout=300)
