@@ -160,3 +160,13 @@ def open_page(browser) -> Iterator:
     yield opener
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mnist_dir: Path) -> Path:
+    """The call log of ``sweep_helpers.slow_runner``, which then does not sleep."""
+    path = tmp_path / "calls.log"
+    path.touch()
+    monkeypatch.setenv("SWEEP_LOG", str(path))
+    monkeypatch.setenv("SWEEP_SLEEP", "0")
+    return path

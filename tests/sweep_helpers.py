@@ -9,6 +9,11 @@ import time
 from pathlib import Path
 
 
+def calls(log: Path) -> int:
+    """How many runs :func:`slow_runner` has logged to ``log``."""
+    return len(log.read_text().splitlines())
+
+
 def slow_runner(config, seed):
     """Pretends to train for ``SWEEP_SLEEP`` seconds and logs each call to ``SWEEP_LOG``."""
     with open(os.environ["SWEEP_LOG"], "a") as fh:

@@ -12,24 +12,12 @@ from pathlib import Path
 
 import pytest
 import sweep_helpers
+from sweep_helpers import calls
 
 from mlp_report.sweeps import ResultCache, RunConfig, cache_key, local_executor, run_sweep
 from mlp_report.validation import ConfigError
 
 HERE = Path(__file__).parent
-
-
-@pytest.fixture
-def log(tmp_path, monkeypatch, mnist_dir):
-    path = tmp_path / "calls.log"
-    path.touch()
-    monkeypatch.setenv("SWEEP_LOG", str(path))
-    monkeypatch.setenv("SWEEP_SLEEP", "0")
-    return path
-
-
-def calls(log: Path) -> int:
-    return len(log.read_text().splitlines())
 
 
 def test_tidy_frame_and_cache_hits(tmp_path, log):

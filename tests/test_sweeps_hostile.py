@@ -15,25 +15,13 @@ from pathlib import Path
 
 import pytest
 import sweep_helpers
+from sweep_helpers import calls
 
 from mlp_report.sweeps import CacheError, ResultCache, _canonical, diverged, run_sweep
 from mlp_report.validation import DivergedWarning
 
 HERE = Path(__file__).parent
 SRC = HERE.parent / "src"
-
-
-@pytest.fixture
-def log(tmp_path, monkeypatch, mnist_dir):
-    path = tmp_path / "calls.log"
-    path.touch()
-    monkeypatch.setenv("SWEEP_LOG", str(path))
-    monkeypatch.setenv("SWEEP_SLEEP", "0")
-    return path
-
-
-def calls(log: Path) -> int:
-    return len(log.read_text().splitlines())
 
 
 def sweep(cache_dir, n=2, **kwargs):

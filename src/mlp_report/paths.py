@@ -6,8 +6,9 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 
 def project_root() -> Path:
@@ -57,16 +58,17 @@ def stage_dir(root: Path, profile: str) -> Path:
     return Path(root).resolve() / CACHE_FOLDER / "book" / profile
 
 
-def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
-    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename, so a reader
-    sees the old file or the whole new one, never a half-written one (also if the process is killed)."""
+def atomic_write(path: str | os.PathLike, write: Callable[[BinaryIO], object]) -> Path:
+    """Create ``path`` by calling ``write`` on a temporary file in the same folder, then renaming it, so a
+    reader sees the old file or the whole new one, never a half-written one (also if the process is
+    killed). The file is readable by the group, as a shared cache needs."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.fchmod(fd, _FILE_MODE)  # mkstemp's 0600 would hide shared caches from the group
-        with os.fdopen(fd, "w") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            write(fh)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
@@ -74,6 +76,11 @@ def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
+    """Write ``text`` (UTF-8) to ``path`` through :func:`atomic_write`."""
+    return atomic_write(path, lambda fh: fh.write(text.encode("utf-8")))
 
 
 def write_json(path: str | os.PathLike, payload: Any) -> Path:
@@ -127,15 +134,4 @@ def store_arrays(kind: str, key: str, arrays: dict[str, Any]) -> Path:
     import numpy as np
 
     path = cache_dir() / kind / key[:2] / f"{key}.npz"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            np.savez(fh, **{name: np.asarray(value) for name, value in arrays.items()})
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return atomic_write(path, lambda fh: np.savez(fh, **{name: np.asarray(value) for name, value in arrays.items()}))
