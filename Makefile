@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 book: install  ## execute the chapters that changed (full profile) and build _build/html
-	$(BIN)/python -m mlp_report.book --profile full
+	$(BIN)/python -m mlp_report.build.book --profile full
 
 test: install  ## unit tests, quick-profile chapters, book build, browser checks
 	$(BIN)/python -m pytest
@@ -32,9 +32,9 @@ TEX_PACKAGES := texlive-xetex texlive-latex-recommended texlive-latex-extra texl
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 pdf: install  ## the whole book as one PDF from the executed chapters (after make book): _build/pdf/mlp-report.pdf
-	@$(BIN)/python -m mlp_report.pdf --check-tex || { $(SUDO) apt-get update -q && \
+	@$(BIN)/python -m mlp_report.build.pdf --check-tex || { $(SUDO) apt-get update -q && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $(TEX_PACKAGES); }
-	$(BIN)/python -m mlp_report.pdf
+	$(BIN)/python -m mlp_report.build.pdf
 
 pdf-check: install  ## checks on the PDF (after make pdf): text, captions, glued values, fonts, page images
 	@command -v pdftotext >/dev/null || { $(SUDO) apt-get update -q && \

@@ -66,7 +66,7 @@ def quick_book(mnist_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
 
     ``<root>/stage/chapters/*.ipynb`` are the executed notebooks, ``<root>/_build/html`` the book.
     """
-    from mlp_report.book import build_html, stage_book
+    from mlp_report.build.book import build_html, stage_book
 
     out = tmp_path_factory.mktemp("book")
     stage_book(ROOT, out / "stage", "quick")

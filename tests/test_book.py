@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from mlp_report.book import ChapterError, package_dependencies, stage_book
+from mlp_report.build.book import ChapterError, package_dependencies, stage_book
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mlp_report.book import ChapterError, execute_chapter, toc_chapters
+from mlp_report.build.book import ChapterError, execute_chapter, toc_chapters
 from mlp_report.notebook import cell_errors, read_glue, read_notebook
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,4 +1,4 @@
-"""One build per checkout: a second ``python -m mlp_report.book`` stops at once naming the first."""
+"""One build per checkout: a second ``python -m mlp_report.build.book`` stops at once naming the first."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from mlp_report.lock import BuildLockedError, hold_build_lock, lock_path, release_build_lock
+from mlp_report.build.lock import BuildLockedError, hold_build_lock, lock_path, release_build_lock
 from mlp_report.paths import stage_dir
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,7 +50,7 @@ def _env(root: Path) -> dict[str, str]:
 
 
 def _holder(root: Path) -> subprocess.Popen:
-    code = "import sys, time; from mlp_report.lock import hold_build_lock; hold_build_lock(sys.argv[1]); print('locked', flush=True); time.sleep(120)"
+    code = "import sys, time; from mlp_report.build.lock import hold_build_lock; hold_build_lock(sys.argv[1]); print('locked', flush=True); time.sleep(120)"
     proc = subprocess.Popen([sys.executable, "-c", code, str(root)], env=_env(root), stdout=subprocess.PIPE, text=True)
     assert proc.stdout.readline().strip() == "locked"
     return proc
@@ -61,7 +61,7 @@ def test_second_build_stops_at_once_naming_the_first(tmp_path):
     try:
         start = time.time()
         run = subprocess.run(
-            [sys.executable, "-m", "mlp_report.book", "--profile", "quick", "--no-build"],
+            [sys.executable, "-m", "mlp_report.build.book", "--profile", "quick", "--no-build"],
             env=_env(tmp_path), capture_output=True, text=True, timeout=120,
         )
         assert time.time() - start < 60
@@ -90,7 +90,7 @@ def test_two_real_builds_in_one_checkout(tmp_path):
     (root / "_toc.yml").write_text("format: jb-book\nroot: intro\nchapters:\n  - file: chapters/slow\n")
     (root / "_config.yml").write_text("title: t\n")
     (root / "node_modules").symlink_to(ROOT / "node_modules")
-    command = [sys.executable, "-m", "mlp_report.book", "--profile", "quick", "--no-build"]
+    command = [sys.executable, "-m", "mlp_report.build.book", "--profile", "quick", "--no-build"]
     first = subprocess.Popen(command, env=_env(root), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         staged = stage_dir(root, "quick") / "chapters" / "slow.ipynb"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from mlp_report import pdf
+from mlp_report.build import pdf
 from mlp_report.notebook import table_style
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -73,8 +73,8 @@ def test_print_config_turns_execution_off_and_names_the_document():
     assert config["latex"]["latex_documents"]["targetname"] == pdf.TEX_NAME
     assert config["latex"]["latex_documents"]["title"] == config["title"]
     # the print copy's chapters are executed notebooks: nothing may stage or execute them again
-    assert "mlp_report.sphinx_ext" not in config["sphinx"]["extra_extensions"]
-    assert "mlp_report.pdf" in config["sphinx"]["extra_extensions"]
+    assert "mlp_report.build.sphinx_ext" not in config["sphinx"]["extra_extensions"]
+    assert "mlp_report.build.pdf" in config["sphinx"]["extra_extensions"]
 
 
 def build_tiny_html(tmp_path: Path, with_pdf: bool) -> Path:
@@ -82,7 +82,7 @@ def build_tiny_html(tmp_path: Path, with_pdf: bool) -> Path:
     src = tmp_path / "src"
     src.mkdir()
     (src / "conf.py").write_text(
-        "extensions = ['myst_parser', 'mlp_report.pdf']\nhtml_theme = 'sphinx_book_theme'\n"
+        "extensions = ['myst_parser', 'mlp_report.build.pdf']\nhtml_theme = 'sphinx_book_theme'\n"
         "html_theme_options = {'use_download_button': True}\n"
     )
     (src / "index.md").write_text("# Title\n\nFirst words.\n\n```{book-pdf}\n```\n\nLast words.\n")
@@ -117,7 +117,7 @@ def test_html_has_no_link_without_the_pdf(tmp_path):
 def test_cli_reports_missing_chapters(tmp_path):
     env = {"MLP_REPORT_ROOT": str(ROOT), "PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"}
     result = subprocess.run(
-        [sys.executable, "-m", "mlp_report.pdf", "--stage", str(tmp_path), "--output", str(tmp_path / "o"), "--no-html"],
+        [sys.executable, "-m", "mlp_report.build.pdf", "--stage", str(tmp_path), "--output", str(tmp_path / "o"), "--no-html"],
         capture_output=True, text=True, env=env,
     )
     if pdf.missing_tex():

@@ -21,7 +21,7 @@ from papermill.cli import _resolve_type
 from papermill.exceptions import PapermillExecutionError
 from papermill.translators import PythonTranslator
 
-from mlp_report.book import ChapterError, execute_chapter
+from mlp_report.build.book import ChapterError, execute_chapter
 from mlp_report.profiles import KNOBS, check_names, injected_parameters, resolve
 from mlp_report.validation import ConfigError
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from mlp_report import playground as pg
-from mlp_report.book import ChapterError, execute_chapter
+from mlp_report.build.book import ChapterError, execute_chapter
 from mlp_report.notebook import cell_errors, read_glue, read_notebook
 from mlp_report.paths import results_dir
 

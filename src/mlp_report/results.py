@@ -27,7 +27,7 @@ def read_best_setting(profile: str) -> dict[str, Any]:
     if not path.is_file():
         raise FileNotFoundError(
             f"{path} does not exist: execute the Task 1 chapter with profile={profile!r} first "
-            f"(`python -m mlp_report.book --profile {profile}` runs the chapters in order)."
+            f"(`python -m mlp_report.build.book --profile {profile}` runs the chapters in order)."
         )
     try:
         doc = json.loads(path.read_text())

@@ -35,7 +35,7 @@ def write_widget_page(folder: Path, widgets: Sequence, *, theme: str = "light", 
     """``folder/name``: the widgets embedded in a static page, with the widget JavaScript vendored."""
     from ipywidgets.embed import embed_data
 
-    from mlp_report.book import vendor_widget_js
+    from mlp_report.build.book import vendor_widget_js
 
     if not (folder / "_static" / "widgets" / "require.js").is_file():
         vendor_widget_js(ROOT, folder)

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from mlp_report.book import toc_chapters
+from mlp_report.build.book import toc_chapters
+from mlp_report.build.pdf import TEX_NAME
 from mlp_report.notebook import read_glue, read_notebook
 from mlp_report.paths import project_root
-from mlp_report.pdf import TEX_NAME
 
 ARTIFACTS = Path("artifacts") / "pdf"
 CAPTION_DIRECTIVE = re.compile(r"^(```+|~~~+)\{(?:glue:figure|figure)\}[^\n]*\n(.*?)^\1\s*$", re.S | re.M)
@@ -220,7 +220,7 @@ def test_html_book_links_and_ships_the_pdf(book_pdf: Path):
     html = book_pdf.parent.parent / "html"
     if not (html / "index.html").is_file():
         pytest.skip(f"no HTML book beside {book_pdf}")
-    from mlp_report.pdf import HTML_PDF_PATH
+    from mlp_report.build.pdf import HTML_PDF_PATH
 
     intro = (html / "intro.html").read_text()
     assert f'href="{HTML_PDF_PATH}"' in intro

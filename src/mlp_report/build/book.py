@@ -7,12 +7,12 @@ depended on: the chapter's text, the package modules it imports (transitively), 
 MNIST files and the result files earlier chapters handed to it (Task 1's best setting). A chapter is
 executed again only when one of these changed or its own result files are gone.
 
-The Sphinx extension :mod:`mlp_report.sphinx_ext` calls :func:`stage_book` when a build starts and
+The Sphinx extension :mod:`mlp_report.build.sphinx_ext` calls :func:`stage_book` when a build starts and
 renders each chapter from its executed notebook, so ``jupyter-book build .`` and ``make book`` (which
 runs the same build with ``-W``) give the same pages from the same executed notebooks.
 
-    python -m mlp_report.book --profile full            # execute what changed + build into _build/html
-    python -m mlp_report.book --profile quick --only task0 --no-build
+    python -m mlp_report.build.book --profile full            # execute what changed + build into _build/html
+    python -m mlp_report.build.book --profile quick --only task0 --no-build
 """
 
 from __future__ import annotations
@@ -32,12 +32,12 @@ from typing import Any
 
 import yaml
 
+from ..paths import atomic_write_text, project_root, results_dir, stage_dir
+from ..profiles import PROFILE_NAMES
+from ..validation import require_choice
 from .lock import BuildLockedError, hold_build_lock
-from .paths import atomic_write_text, project_root, results_dir, stage_dir
-from .profiles import PROFILE_NAMES
-from .validation import require_choice
 
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parent.parent  # src/mlp_report
 BOOK_FILE = "book.json"  # in the stage folder: the root, profile and parameters it was executed with
 
 # JavaScript the widget pages need, vendored from node_modules (package.json / package-lock.json) so that

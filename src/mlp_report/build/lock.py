@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from .paths import CACHE_FOLDER
+from ..paths import CACHE_FOLDER
 
 LOCK_NAME = "build.lock"
 
@@ -56,7 +56,7 @@ def hold_build_lock(root: str | os.PathLike) -> Path:
 
 
 def _command() -> str:
-    """How this process was started, e.g. ``python -m mlp_report.book --profile quick``."""
+    """How this process was started, e.g. ``python -m mlp_report.build.book --profile quick``."""
     spec = getattr(sys.modules.get("__main__"), "__spec__", None)
     args = sys.argv[1:] if spec is not None else sys.argv
     return " ".join(["python", *(["-m", spec.name] if spec is not None else []), *args])

@@ -2,7 +2,7 @@
 
 It makes a plain ``jupyter-book build .`` build the same book as ``make book``:
 
-* when the build starts, :func:`mlp_report.book.stage_book` brings the executed chapters up to date
+* when the build starts, :func:`mlp_report.build.book.stage_book` brings the executed chapters up to date
   (papermill, full profile unless ``MLP_REPORT_PROFILE`` says otherwise; only what changed is executed)
   and a chapter that fails stops the build with its own error;
 * each chapter is rendered from its executed notebook (``_config.yml`` switches myst-nb's execution off);
@@ -22,8 +22,8 @@ _STATE: dict[str, Any] = {"stage": None, "chapters": {}}
 
 
 def _stage(app) -> None:
+    from ..paths import stage_dir
     from .book import BOOK_FILE, ChapterError, stage_book, toc_chapters
-    from .paths import stage_dir
 
     root = Path(app.srcdir).resolve()
     if not (root / "_toc.yml").is_file() or not toc_chapters(root):
@@ -84,8 +84,8 @@ def _install_reader() -> None:
 def _copy_widget_js(app, exception) -> None:
     if exception is not None or getattr(app.builder, "format", "") != "html":
         return
+    from ..paths import project_root
     from .book import vendor_widget_js
-    from .paths import project_root
 
     root = Path(app.srcdir).resolve()
     modules_root = root if (root / "node_modules").is_dir() else project_root()

@@ -5,10 +5,10 @@ copies the book's files and those executed notebooks into ``_build/pdf/book``, p
 print (glued tables become real tables, interactive outputs are dropped: the chapters give them a static
 stand-in inside ``{only} latex``), and runs ``jupyter-book build --builder pdflatex`` on it with
 execution off. The chapters are first brought up to date exactly as the HTML build does it
-(:func:`mlp_report.book.stage_book`), so right after ``make book`` nothing is executed or trained.
+(:func:`mlp_report.build.book.stage_book`), so right after ``make book`` nothing is executed or trained.
 
-    python -m mlp_report.pdf               # _build/pdf/mlp-report.pdf (after `make book`: executes nothing)
-    python -m mlp_report.pdf --check-tex   # exit 1 (listing what is missing) without a usable TeX
+    python -m mlp_report.build.pdf               # _build/pdf/mlp-report.pdf (after `make book`: executes nothing)
+    python -m mlp_report.build.pdf --check-tex   # exit 1 (listing what is missing) without a usable TeX
 
 The module is also a Sphinx extension (listed in ``_config.yml``): where the PDF exists, the HTML book
 links it from its first page (the ``{book-pdf}`` directive) and from every page's download menu, and
@@ -217,14 +217,14 @@ def prepare_notebook(notebook: dict[str, Any]) -> dict[str, int]:
 
 def print_config(root: Path) -> dict[str, Any]:
     """The book's ``_config.yml`` for the print copy: execution off, its chapters are the executed
-    ``.ipynb`` files (so without :mod:`mlp_report.sphinx_ext`, which would stage and execute chapters)."""
+    ``.ipynb`` files (so without :mod:`mlp_report.build.sphinx_ext`, which would stage and execute chapters)."""
     import yaml
 
     config = yaml.safe_load((root / "_config.yml").read_text())
     config.setdefault("execute", {})["execute_notebooks"] = "off"
     config["exclude_patterns"] = [p for p in config.get("exclude_patterns", []) if not p.endswith(".ipynb")]
     sphinx = config.setdefault("sphinx", {})
-    sphinx["extra_extensions"] = [e for e in sphinx.get("extra_extensions", []) if e != "mlp_report.sphinx_ext"]
+    sphinx["extra_extensions"] = [e for e in sphinx.get("extra_extensions", []) if e != "mlp_report.build.sphinx_ext"]
     # the Markdown form of glued tables is a MyST directive (MyST-NB's default parser is CommonMark)
     config.setdefault("sphinx", {}).setdefault("config", {})["nb_render_markdown_format"] = "myst"
     return config
@@ -332,7 +332,7 @@ def latex_problems(log: Path) -> list[str]:
 
 def pdf_path() -> Path:
     """Where ``make pdf`` puts the PDF (``_build/pdf/mlp-report.pdf`` of the project)."""
-    from .paths import project_root
+    from ..paths import project_root
 
     return project_root() / "_build" / "pdf" / PDF_NAME
 
@@ -423,9 +423,9 @@ def main(argv: list[str] | None = None) -> int:
             print("TeX is missing: " + ", ".join(missing))
             return 1
         return 0
+    from ..paths import project_root, stage_dir
     from .book import ChapterError, build_html, stage_book
     from .lock import BuildLockedError, hold_build_lock
-    from .paths import project_root, stage_dir
 
     root = project_root()
     stage = args.stage or stage_dir(root, "full")
