@@ -382,24 +382,28 @@ export class Simulation {
 export const CLASSIFICATION_SETS = DATASETS.filter((d) => !isRegression(d));
 export const REGRESSION_SETS = DATASETS.filter(isRegression);
 const FEATURE_LABEL = { "x1": "X₁", "x2": "X₂", "x1^2": "X₁²", "x2^2": "X₂²", "x1*x2": "X₁X₂", "sin(x1)": "sin(X₁)", "sin(x2)": "sin(X₂)" };
-const DENSITY = 100, REDUCE = 4, NODE = 30, BIAS = 6, ROW = 50, TOP = 44, HEAT_PX = 200, AXIS = 22;
-const CSS = `.mlp-pg{--pg-fg:#333;--pg-muted:#777;--pg-bg:#fff;--pg-panel:#f7f7f7;--pg-border:#ddd;--pg-accent:#183d4e;--pg-btn:#183d4e;--pg-test:#000;--pg-train:#777;
-font:12px/1.35 "Helvetica Neue",Helvetica,Arial,sans-serif;color:var(--pg-fg);background:var(--pg-bg);max-width:100%;box-sizing:border-box;position:relative}
-html[data-theme=dark] .mlp-pg,body[data-jp-theme-light=false] .mlp-pg{--pg-fg:#ddd;--pg-muted:#9aa;--pg-bg:#1e2226;--pg-panel:#262b30;--pg-border:#444;--pg-accent:#cfe3ee;--pg-btn:#3a7d9c;--pg-test:#fff;--pg-train:#999}
+const DENSITY = 100, REDUCE = 4, NODE = 30, BIAS = 6, ROW = 50, TOP = 44, HEAT_PX = 260, AXIS = 24, PAD = 10;
+// Colours meet WCAG AA (4.5:1 for text) on the widget's background and panel, light and dark.
+const CSS = `.mlp-pg{--pg-fg:#222;--pg-muted:#595959;--pg-bg:#fff;--pg-panel:#f5f5f5;--pg-border:#c4c4c4;--pg-accent:#183d4e;--pg-btn:#183d4e;--pg-test:#000;--pg-train:#777;--pg-focus:#0a62c9;--pg-error:#b3261e;
+font:12px/1.35 "Helvetica Neue",Helvetica,Arial,sans-serif;color:var(--pg-fg);background:var(--pg-bg);max-width:100%;box-sizing:border-box;position:relative;padding:4px}
+html[data-theme=dark] .mlp-pg,body[data-jp-theme-light=false] .mlp-pg{--pg-fg:#e6e6e6;--pg-muted:#b0b8bc;--pg-bg:#1e2226;--pg-panel:#262b30;--pg-border:#5a6168;--pg-accent:#cfe3ee;--pg-btn:#2b6a88;--pg-test:#fff;--pg-train:#999;--pg-focus:#7cc4ff;--pg-error:#ff8a80}
 .mlp-pg *{box-sizing:border-box}.mlp-pg .mlp-pg-top{display:flex;flex-wrap:wrap;gap:4px 12px;align-items:flex-end;background:var(--pg-panel);border-bottom:1px solid var(--pg-border);padding:6px 8px;margin-bottom:8px}
-.mlp-pg .mlp-pg-field{display:flex;flex-direction:column;gap:1px}.mlp-pg .mlp-pg-field>span,.mlp-pg h4{font-size:10px;text-transform:uppercase;letter-spacing:.04em;color:var(--pg-muted);font-weight:500;margin:0}
-.mlp-pg h4{font-size:11px;color:var(--pg-fg);font-weight:600;margin:0 0 4px}
+.mlp-pg .mlp-pg-field{display:flex;flex-direction:column;gap:1px}.mlp-pg .mlp-pg-field>label{font-size:10px;text-transform:uppercase;letter-spacing:.04em;color:var(--pg-muted);font-weight:500;margin:0}
+.mlp-pg h4{font-size:11px;color:var(--pg-fg);font-weight:600;margin:0 0 4px;text-transform:uppercase;letter-spacing:.04em}
 .mlp-pg select,.mlp-pg input[type=number]{font:inherit;color:var(--pg-fg);background:var(--pg-bg);border:0;border-bottom:1px solid var(--pg-border);padding:1px 0;max-width:100%}
-.mlp-pg input[type=number]{width:86px}.mlp-pg button{font:inherit;color:var(--pg-fg);background:var(--pg-bg);border:1px solid var(--pg-border);border-radius:3px;padding:1px 7px;cursor:pointer;width:auto;margin:0}
-.mlp-pg button:hover{border-color:var(--pg-btn)}.mlp-pg .mlp-pg-ctl{display:flex;gap:6px;align-items:center}
+.mlp-pg input[type=number]{width:86px}.mlp-pg button,.mlp-pg .mlp-pg-file-label{font:inherit;color:var(--pg-fg);background:var(--pg-bg);border:1px solid var(--pg-border);border-radius:3px;padding:2px 8px;cursor:pointer;width:auto;margin:0;white-space:nowrap;display:inline-block}
+.mlp-pg button:hover,.mlp-pg .mlp-pg-file-label:hover{border-color:var(--pg-btn)}.mlp-pg .mlp-pg-ctl{display:flex;gap:6px;align-items:center;flex-wrap:wrap}
+.mlp-pg :focus-visible{outline:2px solid var(--pg-focus);outline-offset:2px}
+.mlp-pg svg :focus-visible{outline:none}.mlp-pg svg g:focus-visible rect.mlp-pg-frame,.mlp-pg svg g:focus-visible circle{stroke:var(--pg-focus)!important;stroke-width:3!important}
+.mlp-pg input.mlp-pg-csv-file{position:absolute;width:1px;height:1px;opacity:0;overflow:hidden}.mlp-pg input.mlp-pg-csv-file:focus-visible+label{outline:2px solid var(--pg-focus);outline-offset:2px}
 .mlp-pg button.mlp-pg-play{width:40px;height:40px;border-radius:50%;background:var(--pg-btn);border:0;color:#fff;font-size:16px;padding:0}
 .mlp-pg button.mlp-pg-round{width:26px;height:26px;border-radius:50%;padding:0;font-size:13px}
 .mlp-pg .mlp-pg-epoch{font-size:20px;font-variant-numeric:tabular-nums;color:var(--pg-fg)}
-.mlp-pg .mlp-pg-main{display:flex;flex-wrap:wrap;gap:10px;align-items:flex-start}
-.mlp-pg .mlp-pg-col-data{flex:0 0 100px}.mlp-pg .mlp-pg-ours{display:flex;flex-direction:column;gap:4px;margin-bottom:10px}.mlp-pg .mlp-pg-ours select{width:100%}.mlp-pg .mlp-pg-col-net{flex:1 1 280px;min-width:0;max-width:470px;position:relative}.mlp-pg .mlp-pg-col-out{flex:0 0 ${HEAT_PX + AXIS + 4}px}
-.mlp-pg .mlp-pg-sets{display:grid;grid-template-columns:repeat(2,46px);gap:5px;margin-bottom:6px}
-.mlp-pg canvas.mlp-pg-dataset{width:46px;height:46px;border:2px solid var(--pg-border);border-radius:3px;cursor:pointer;opacity:.35;display:block;background:#fff}
-.mlp-pg canvas.mlp-pg-dataset:hover{opacity:.85}.mlp-pg canvas.mlp-pg-dataset.mlp-pg-selected{border-color:var(--pg-fg);opacity:1;box-shadow:0 1px 5px rgba(0,0,0,.2)}
+.mlp-pg .mlp-pg-main{display:flex;flex-wrap:wrap;gap:12px;align-items:flex-start}
+.mlp-pg .mlp-pg-col-data{flex:0 0 112px}.mlp-pg .mlp-pg-ours{display:flex;flex-direction:column;gap:4px;margin-bottom:10px}.mlp-pg .mlp-pg-ours select{width:100%}.mlp-pg .mlp-pg-col-net{flex:1 1 300px;min-width:0;position:relative}.mlp-pg .mlp-pg-col-out{flex:0 0 ${HEAT_PX + AXIS + PAD + 4}px}
+.mlp-pg .mlp-pg-sets{display:grid;grid-template-columns:repeat(2,48px);gap:6px;margin-bottom:6px}
+.mlp-pg canvas.mlp-pg-dataset{width:48px;height:48px;border:2px solid var(--pg-border);border-radius:3px;cursor:pointer;opacity:.45;display:block;background:#fff}
+.mlp-pg canvas.mlp-pg-dataset:hover,.mlp-pg canvas.mlp-pg-dataset:focus-visible{opacity:.9}.mlp-pg canvas.mlp-pg-dataset.mlp-pg-selected{border-color:var(--pg-fg);opacity:1;box-shadow:0 1px 5px rgba(0,0,0,.2)}
 .mlp-pg label{display:block;margin:3px 0;font-size:11px;color:var(--pg-muted)}.mlp-pg label b{color:var(--pg-fg);font-weight:500}
 .mlp-pg input[type=range]{width:100%;margin:0;accent-color:var(--pg-btn)}
 .mlp-pg .mlp-pg-layers{display:flex;align-items:center;gap:5px;margin-bottom:2px}
@@ -407,25 +411,26 @@ html[data-theme=dark] .mlp-pg,body[data-jp-theme-light=false] .mlp-pg{--pg-fg:#d
 .mlp-pg svg text{fill:var(--pg-fg);font-size:11px}.mlp-pg svg .mlp-pg-muted{fill:var(--pg-muted);font-size:10px}
 .mlp-pg .mlp-pg-link{fill:none;stroke-dasharray:9 1}.mlp-pg .mlp-pg-link.mlp-pg-dead{stroke:var(--pg-muted)!important;stroke-dasharray:3 3;opacity:.6}
 .mlp-pg .mlp-pg-link-hover{fill:none;stroke:transparent;stroke-width:9;cursor:pointer;pointer-events:stroke}
-.mlp-pg .mlp-pg-node rect.mlp-pg-frame{fill:none;stroke:var(--pg-fg);stroke-width:1.5;rx:2}.mlp-pg .mlp-pg-node:hover rect.mlp-pg-frame{stroke:var(--pg-muted);stroke-width:2.5}.mlp-pg g.mlp-pg-feature.mlp-pg-off rect.mlp-pg-frame{stroke:none}
-.mlp-pg g.mlp-pg-feature{cursor:pointer}.mlp-pg g.mlp-pg-feature.mlp-pg-off image{opacity:.22}.mlp-pg g.mlp-pg-feature.mlp-pg-off text{opacity:.45}
+.mlp-pg .mlp-pg-node rect.mlp-pg-frame{fill:none;stroke:var(--pg-fg);stroke-width:1.5;rx:2}.mlp-pg .mlp-pg-node:hover rect.mlp-pg-frame{stroke:var(--pg-muted);stroke-width:2.5}.mlp-pg g.mlp-pg-feature.mlp-pg-off rect.mlp-pg-frame{stroke:var(--pg-border);stroke-dasharray:3 2}
+.mlp-pg g.mlp-pg-node{cursor:pointer}.mlp-pg g.mlp-pg-feature.mlp-pg-off image{opacity:.22}.mlp-pg g.mlp-pg-feature.mlp-pg-off text{fill:var(--pg-muted)}
 .mlp-pg rect.mlp-pg-bias{cursor:pointer;stroke:var(--pg-bg);stroke-width:.5}
 .mlp-pg g.mlp-pg-pm{cursor:pointer}.mlp-pg g.mlp-pg-pm circle{fill:var(--pg-panel);stroke:var(--pg-border)}.mlp-pg g.mlp-pg-pm:hover circle{stroke:var(--pg-btn)}.mlp-pg g.mlp-pg-pm text{font-size:13px;text-anchor:middle;dominant-baseline:central}
 .mlp-pg .mlp-pg-hovercard{position:absolute;display:none;z-index:5;background:var(--pg-bg);border:1px solid var(--pg-border);box-shadow:0 1px 4px rgba(0,0,0,.3);padding:3px 7px;border-radius:3px;white-space:nowrap;font-size:12px}
-.mlp-pg .mlp-pg-hovercard input{width:80px;font:inherit}
+.mlp-pg .mlp-pg-hovercard input{width:80px;font:inherit}.mlp-pg .mlp-pg-hovercard label{display:flex;justify-content:space-between;gap:8px;color:var(--pg-fg)}.mlp-pg .mlp-pg-hint{font-size:10px;color:var(--pg-muted)}
 .mlp-pg .mlp-pg-losses{display:grid;grid-template-columns:auto auto;column-gap:8px;font-size:11px;color:var(--pg-muted)}.mlp-pg .mlp-pg-losses b{color:var(--pg-fg);font-weight:500;font-variant-numeric:tabular-nums}
-.mlp-pg canvas.mlp-pg-loss-chart{display:block;width:${HEAT_PX}px;height:44px;margin:3px 0 6px}
-.mlp-pg .mlp-pg-heat{position:relative;width:${HEAT_PX + AXIS}px;height:${HEAT_PX + AXIS}px}
-.mlp-pg canvas.mlp-pg-heatmap{position:absolute;left:0;top:0;background:#fff;width:${HEAT_PX}px;height:${HEAT_PX}px}
-.mlp-pg svg.mlp-pg-overlay{position:absolute;left:0;top:0}.mlp-pg svg.mlp-pg-overlay circle{stroke:#fff;stroke-width:1;stroke-opacity:.8;fill-opacity:.9}.mlp-pg svg.mlp-pg-overlay circle.mlp-pg-test{stroke:#000;stroke-opacity:.6}
-.mlp-pg svg.mlp-pg-overlay .mlp-pg-axis line,.mlp-pg svg.mlp-pg-overlay .mlp-pg-axis path{stroke:var(--pg-muted);fill:none}.mlp-pg svg.mlp-pg-overlay text{font-size:9px;fill:var(--pg-muted)}
+.mlp-pg canvas.mlp-pg-loss-chart{display:block;width:${HEAT_PX}px;height:44px;margin:3px 0 10px ${PAD}px}
+.mlp-pg .mlp-pg-heat{position:relative;width:${HEAT_PX + AXIS + PAD}px;height:${HEAT_PX + AXIS}px;margin-top:6px}
+.mlp-pg canvas.mlp-pg-heatmap{position:absolute;left:${PAD}px;top:0;background:#fff;width:${HEAT_PX}px;height:${HEAT_PX}px}
+.mlp-pg svg.mlp-pg-overlay{position:absolute;left:${PAD}px;top:0;overflow:visible}.mlp-pg svg.mlp-pg-overlay circle{stroke:#fff;stroke-width:1;stroke-opacity:.8;fill-opacity:.9}.mlp-pg svg.mlp-pg-overlay circle.mlp-pg-test{stroke:#000;stroke-opacity:.6}
+.mlp-pg svg.mlp-pg-overlay .mlp-pg-axis line,.mlp-pg svg.mlp-pg-overlay .mlp-pg-axis path{stroke:var(--pg-muted);fill:none}.mlp-pg svg.mlp-pg-overlay text{font-size:10px;fill:var(--pg-muted)}
 .mlp-pg.mlp-pg-drawing canvas.mlp-pg-heatmap,.mlp-pg.mlp-pg-drawing svg.mlp-pg-overlay{cursor:crosshair}
-.mlp-pg .mlp-pg-legend{width:${HEAT_PX}px;font-size:10px;color:var(--pg-muted);margin:4px 0}.mlp-pg .mlp-pg-legend .mlp-pg-ticks{display:flex;justify-content:space-between}
+.mlp-pg .mlp-pg-legend{width:${HEAT_PX}px;font-size:10px;color:var(--pg-muted);margin:4px 0 4px ${PAD}px}.mlp-pg .mlp-pg-legend .mlp-pg-ticks{display:flex;justify-content:space-between}
 .mlp-pg .mlp-pg-legend i{display:block;height:8px;background:linear-gradient(90deg,#f59322,#e8eaeb,#0877bd)}
 .mlp-pg .mlp-pg-checks label{display:flex;gap:4px;align-items:center;margin:2px 0;color:var(--pg-fg)}
-.mlp-pg .mlp-pg-io{margin-top:8px;border-top:1px solid var(--pg-border);padding-top:6px;display:flex;flex-wrap:wrap;gap:5px;align-items:center}
+.mlp-pg .mlp-pg-io{margin-top:8px;border-top:1px solid var(--pg-border);padding-top:6px;display:flex;flex-wrap:wrap;gap:5px;align-items:center;position:relative}
 .mlp-pg textarea{width:100%;height:64px;font:11px/1.3 monospace;color:var(--pg-fg);background:var(--pg-panel);border:1px solid var(--pg-border)}
-.mlp-pg .mlp-pg-msg{color:#c0392b;min-height:0}.mlp-pg .mlp-pg-note{color:var(--pg-muted);font-size:11px}`;
+.mlp-pg .mlp-pg-msg{color:var(--pg-error);min-height:1.35em}.mlp-pg .mlp-pg-note{color:var(--pg-muted);font-size:11px;margin:2px 0}
+.mlp-pg details.mlp-pg-help{margin-top:6px;font-size:11px}.mlp-pg details.mlp-pg-help summary{cursor:pointer;color:var(--pg-fg)}.mlp-pg .mlp-pg-help dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 10px;margin:4px 0}.mlp-pg .mlp-pg-help dt{font-weight:600}.mlp-pg .mlp-pg-help dd{margin:0}`;
 const COLORS = [[245, 147, 34], [232, 234, 235], [8, 119, 189]];
 /** TF's colour scale: -1 orange, 0 grey, +1 blue, clamped. */
 function color(v) {
@@ -450,8 +455,10 @@ function h(tag, attrs = {}, ...kids) {
   e.append(...kids);
   return e;
 }
+let idCount = 0;
+const nextId = () => `${NS}-id${++idCount}`; // ids for <label for>: unique over every view on the page
 const select = (cls, options, value, on) => {
-  const s = h("select", { class: cls, onchange: () => on(s.value) }, ...options.map(([v, text]) => h("option", { value: String(v) }, String(text))));
+  const s = h("select", { class: cls, id: nextId(), onchange: () => on(s.value) }, ...options.map(([v, text]) => h("option", { value: String(v) }, String(text))));
   s.value = String(value);
   return s;
 };
@@ -459,9 +466,29 @@ const ICONS = { // 24 x 24 paths (drawn here: no icon font, no network)
   play: "M8 5v14l11-7z", pause: "M6 5h4v14H6zM14 5h4v14h-4z", step: "M6 5v14l9-7zM16 5h2.5v14H16z",
   reset: "M12 5V2L7 6l5 4V7a5 5 0 1 1-5 5H5a7 7 0 1 0 7-7z",
 };
-const icon = (name) => h("svg", { viewBox: "0 0 24 24", width: 18, height: 18, "aria-hidden": "true", style: "display:block;margin:auto;fill:currentColor" }, h("path", { d: ICONS[name] }));
-const field = (label, control, cls) => h("div", { class: "field" + (cls ? " " + cls : "") }, h("span", {}, label), control);
+const icon = (name) => h("svg", { viewBox: "0 0 24 24", width: 18, height: 18, "aria-hidden": "true", focusable: "false", style: "display:block;margin:auto;fill:currentColor" }, h("path", { d: ICONS[name] }));
+/** A labelled control: <label for> names it for screen readers (TF does the same). */
+const field = (label, control, cls) => {
+  if (!control.id) control.id = nextId();
+  return h("div", { class: "field" + (cls ? " " + cls : "") }, h("label", { for: control.id }, label), control);
+};
 const epochText = (n) => String(n).padStart(6, "0"); // TF pads to six digits (no separators, so the text reads as a number)
+/** TF Playground's names of the data sets (index.html's thumbnail titles). */
+export const DATASET_NAMES = { circle: "Circle", xor: "Exclusive or", gauss: "Gaussian", spiral: "Spiral", "reg-plane": "Plane", "reg-gauss": "Multi gaussian" };
+/** The view's own switches in a share link (#...&show_test=1&discretize=1), beside the config. */
+export const viewFlagsToHash = (flags) => Object.entries(flags).filter(([, on]) => on).map(([k]) => `&${k}=1`).join("");
+export function hashToViewFlags(hash) {
+  const params = new URLSearchParams(String(hash).replace(/^#/, ""));
+  return { show_test: params.get("show_test") === "1", discretize: params.get("discretize") === "1" };
+}
+/** The keyboard map, shown in the widget's help and in the README. */
+export const KEYBOARD_HELP = [
+  ["Tab / Shift+Tab", "move between controls: buttons, menus, sliders, data sets, input features, ± neurons, neurons"],
+  ["Enter / Space", "press the focused button, pick the focused data set, switch the focused input feature on or off"],
+  ["← → (sliders)", "change the ratio, noise or batch size one step; the network follows at once"],
+  ["Enter on a neuron", "edit its bias and incoming weights (one field each); Tab between them, Enter or Esc closes and returns to the neuron"],
+  ["Focus a neuron or feature", "shows its output large in the output panel, as hovering does"],
+];
 
 /** Points [[x, y, label]] from CSV text (x, y, label per line; a header line and blank lines are skipped). */
 export function parseCsv(text, regression) {
@@ -585,8 +612,15 @@ function render({ model, el }) {
   };
   const writeHash = () => {
     if (!owner) return;
-    try { history.replaceState(null, "", "#" + configToHash(sim.cfg)); } catch (err) { /* file:// in some browsers */ }
+    const flags = viewFlagsToHash({ show_test: showTest, discretize });
+    try { history.replaceState(null, "", "#" + configToHash(sim.cfg) + flags); } catch (err) { /* file:// in some browsers */ }
   };
+  // A message (an error) stays until the next action that works: any click or change in the widget clears it
+  // first (capture phase), and a failing handler sets it again.
+  const setMessage = (text) => { message = text; if (msg) msg.textContent = text; };
+  const clearOnAction = (e) => { if (e.target.tagName !== "TEXTAREA" && message) setMessage(""); };
+  root.addEventListener("click", clearOnAction, true);
+  root.addEventListener("change", clearOnAction, true);
   // The model's weights, epoch and losses if they fit the config (a new view of a trained widget), else false.
   const adoptModelState = () => {
     const w = model.get("weights");
@@ -600,19 +634,19 @@ function render({ model, el }) {
   };
   const onConfig = () => {
     const errs = checkConfig({ ...DEFAULT_CONFIG, ...model.get("config") });
-    if (errs.length) { message = errs.join("; "); build(); return; }
-    const before = sim.train;
+    if (errs.length) { setMessage(errs.join("; ")); return; }
+    const before = sim.train, prev = sim.cfg;
     sim.setConfig(model.get("config"));
     if (custom() && sim.train !== before) usePoints(sim, points, false);
     const w = model.get("weights"); // weights set together with the config (import) are loaded after it
     if (w !== sent && w && w.length && !checkWeights(w, sizesOf(sim.cfg))) sim.setWeights(w, model.get("epoch"));
-    message = ""; build(); sync(); writeHash();
+    message = ""; refresh(prev); sync(); writeHash();
   };
   const onWeights = () => {
     const w = model.get("weights");
     if (w === sent || !w || !w.length) return;
     const err = checkWeights(w, sizesOf(sim.cfg));
-    if (err) { message = err; build(); return; }
+    if (err) { setMessage(err); return; }
     if (adoptModelState() === "losses") sync();
     message = ""; draw();
   };
@@ -651,23 +685,48 @@ function render({ model, el }) {
     frame = requestAnimationFrame(tick);
   }
 
-  let playBtn, speedSel, heat, chart, overlay, lossBox, msg, svg, card, netCol;
-  let linkEls = [], biasEls = [], nodeImgs = [], pointsLayer;
-  const scratchCanvas = scratch();
+  let playBtn, speedSel, heat, chart, overlay, msg, svg, card, netCol, lossEls = {};
+  let linkEls = [], biasEls = [], nodeImgs = [], pointsLayer, ctl = {}, netWidth = 0;
+  const scratchCanvas = scratch(), inputUrls = new Map(); // the seven input maps never change: their images are cached
+
+  // ---- focus survives a rebuild: the focused control is found again by its classes and data attributes ----
+  const STATE = new Set(["selected", "on", "off", "dead"].map((c) => `${NS}-${c}`));
+  const focusKey = () => {
+    const a = root.getRootNode().activeElement;
+    if (!a || a === root || !root.contains(a)) return null;
+    const attrs = ["data-feature", "data-dataset", "data-layer", "data-node", "data-param"].filter((k) => a.hasAttribute(k))
+      .map((k) => `[${k}="${a.getAttribute(k)}"]`).join("");
+    return a.tagName.toLowerCase() + [...a.classList].filter((c) => !STATE.has(c)).map((c) => `.${c}`).join("") + attrs;
+  };
+  const keepFocus = (fn) => {
+    const key = focusKey();
+    fn();
+    const again = key && root.querySelector(key);
+    if (again && root.getRootNode().activeElement !== again) again.focus({ preventScroll: true });
+  };
+  // SVG groups acting as buttons: a Tab stop, Enter and Space press them
+  const pressable = (g, label, act, role = "button") => {
+    g.setAttribute("tabindex", "0"); g.setAttribute("role", role); g.setAttribute("aria-label", label);
+    g.addEventListener("click", act);
+    g.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); if (message) setMessage(""); act(e); } });
+    return g;
+  };
 
   // ---- the network diagram -----------------------------------------------------------------------
   const layout = (c) => {
-    const cols = c.hidden.length, W = Math.max(330, 160 + cols * 64); // about the column width: labels keep their size
+    // as wide as the column (one SVG unit per CSS pixel, so labels keep their size and columns spread out)
+    const cols = c.hidden.length, W = Math.max(300, netWidth || 0, 160 + cols * 64);
     const rows = Math.max(FEATURES.length, ...c.hidden, 1), H = TOP + rows * ROW - (ROW - NODE) + 14;
-    const xIn = 56, xOut = W - NODE - 4, xs = c.hidden.map((_, i) => xIn + NODE + (xOut - xIn - NODE) * (i + 1) / (cols + 1) - NODE / 2 + (cols ? 0 : 0));
+    const xIn = 56, xOut = W - NODE - 4, xs = c.hidden.map((_, i) => xIn + NODE + (xOut - xIn - NODE) * (i + 1) / (cols + 1) - NODE / 2);
     const y = (i) => TOP + i * ROW;
     return { W, H, xIn, xOut, xs, y };
   };
   const linkPath = (x0, y0, x1, y1) => { const m = (x0 + x1) / 2; return `M${x0},${y0}C${m},${y0} ${m},${y1} ${x1},${y1}`; };
+  const networkLabel = (c) => `Network: inputs ${c.features.join(", ")}; ${c.hidden.length ? `hidden layers of ${c.hidden.join(", ")} neurons (${c.activation})` : "no hidden layer"}; one output neuron. Links are coloured by weight (blue positive, orange negative), thicker for larger weights.`;
   function buildNetwork(c) {
     const { W, H, xIn, xOut, xs, y } = layout(c), sizes = sizesOf(c);
-    svg = h("svg", { class: "network", viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: "img", "aria-label": "The network: features, hidden layers, output" });
-    const gLinks = h("g", { class: "links" }), gHover = h("g", {}), gNodes = h("g", {});
+    svg = h("svg", { class: "network", viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: "group", "aria-label": networkLabel(c) });
+    const gLinks = h("g", { class: "links", "aria-hidden": "true" }), gHover = h("g", { "aria-hidden": "true" }), gNodes = h("g", {});
     svg.append(gLinks, gHover, gNodes);
     linkEls = []; biasEls = []; nodeImgs = [];
     // node centres per layer: 0 inputs (active features only, at their fixed rows), 1.. hidden, last output
@@ -675,36 +734,46 @@ function render({ model, el }) {
     const pos = [active.map((f) => [xIn, y(f)]), ...c.hidden.map((n, l) => Array.from({ length: n }, (_, i) => [xs[l], y(i)])), [[xOut, y(0)]]];
     const nodeBox = (l, j, x, yy, cls, label) => {
       const img = h("image", { x, y: yy, width: NODE, height: NODE, preserveAspectRatio: "none", style: "image-rendering:auto" });
-      const g = h("g", { class: `node ${cls}`, "data-layer": l, "data-node": j, transform: "" }, img, h("rect", { class: "frame", x, y: yy, width: NODE, height: NODE }));
+      const g = h("g", { class: `node ${cls}`, "data-layer": l, "data-node": j }, img, h("rect", { class: "frame", x, y: yy, width: NODE, height: NODE }));
       if (label) g.append(label);
       return [g, img];
     };
-    // inputs: all seven features; a click switches one on or off (one input fewer or more)
+    const hoverShows = (g, sel) => {
+      const on = () => { selected = sel; draw(); }, off = () => { selected = null; draw(); };
+      g.addEventListener("mouseenter", on); g.addEventListener("mouseleave", off);
+      g.addEventListener("focus", on); g.addEventListener("blur", off);
+    };
+    // inputs: all seven features; a click (Enter, Space) switches one on or off (one input fewer or more)
     FEATURES.forEach((f, i) => {
       const on = c.features.includes(f);
       const [g, img] = nodeBox(0, on ? c.features.indexOf(f) : -1, xIn, y(i), `feature ${on ? "on" : "off"}`,
-        h("text", { x: xIn - 5, y: y(i) + NODE / 2 + 4, "text-anchor": "end" }, FEATURE_LABEL[f]));
+        h("text", { x: xIn - 5, y: y(i) + NODE / 2 + 4, "text-anchor": "end", "aria-hidden": "true" }, FEATURE_LABEL[f]));
       g.setAttribute("data-feature", f);
       g.append(h("title", {}, `${f}: click to ${on ? "remove" : "add"} this input`));
-      g.addEventListener("click", () => {
-        const next = FEATURES.filter((k) => (k === f ? !on : c.features.includes(k)));
-        if (next.length) { play(false); setConfig({ features: next }); }
-      });
-      g.addEventListener("mouseenter", () => { selected = { feature: i }; draw(); });
-      g.addEventListener("mouseleave", () => { selected = null; draw(); });
+      pressable(g, `Input feature ${f}`, () => {
+        const cur = sim.cfg.features, next = FEATURES.filter((k) => (k === f ? !cur.includes(f) : cur.includes(k)));
+        if (next.length) { play(false); setConfig({ features: next }); } else setMessage("At least one input feature must stay on");
+      }, "switch");
+      g.setAttribute("aria-checked", String(on));
+      hoverShows(g, { feature: i });
       gNodes.append(g); nodeImgs.push({ img, layer: 0, index: i });
     });
     for (let l = 1; l < sizes.length; l++) {
+      const isOut = l === sizes.length - 1;
+      if (!isOut) gNodes.append(...plusMinus(c, l - 1, xs[l - 1] + NODE / 2));
       for (let j = 0; j < sizes[l]; j++) {
-        const [cx, cy] = pos[l][j], isOut = l === sizes.length - 1;
+        const [cx, cy] = pos[l][j];
         const [g, img] = nodeBox(l, j, cx, cy, isOut ? "output" : "hidden");
         const b = h("rect", { class: "bias", x: cx - BIAS - 2, y: cy + NODE - BIAS + 2, width: BIAS, height: BIAS, "data-layer": l - 1, "data-node": j });
         g.append(b); biasEls.push({ el: b, l: l - 1, j });
         b.addEventListener("mouseenter", (e) => showCard(e, "Bias", l - 1, -1, j));
         b.addEventListener("mouseleave", () => hideCard());
         b.addEventListener("click", (e) => { e.stopPropagation(); editCard(e, "Bias", l - 1, -1, j); });
-        g.addEventListener("mouseenter", () => { selected = { layer: l, index: j }; draw(); });
-        g.addEventListener("mouseleave", () => { selected = null; draw(); });
+        // keyboard: Enter edits the neuron's bias and incoming weights
+        g.setAttribute("tabindex", "0"); g.setAttribute("role", "button");
+        g.setAttribute("aria-label", `${isOut ? "Output neuron" : `Neuron ${j + 1} of hidden layer ${l}`}: Enter edits its bias and ${sizes[l - 1]} incoming weight${sizes[l - 1] > 1 ? "s" : ""}`);
+        g.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); editNeuron(g, l - 1, j); } });
+        hoverShows(g, { layer: l, index: j });
         gNodes.append(g); nodeImgs.push({ img, layer: l, index: j });
         // incoming links, spread over the node's left edge as playground.ts does
         const n = sizes[l - 1];
@@ -719,65 +788,89 @@ function render({ model, el }) {
         }
       }
     }
-    // +/- neurons above each hidden layer
-    c.hidden.forEach((n, l) => {
-      const cx = xs[l] + NODE / 2, pm = (cls, dx, text, next) => {
-        const g = h("g", { class: `pm ${cls}`, "data-layer": l, role: "button", "aria-label": `${cls === "more" ? "add a neuron to" : "remove a neuron from"} layer ${l + 1}` },
-          h("circle", { cx: cx + dx, cy: 9, r: 8 }), h("text", { x: cx + dx, y: 9 }, text));
-        g.addEventListener("click", () => { if (next >= 1 && next <= 8) { play(false); setConfig({ hidden: c.hidden.map((v, k) => (k === l ? next : v)) }); } });
-        return g;
-      };
-      gNodes.append(pm("more", -10, "+", n + 1), pm("less", 10, "−", n - 1),
-        h("text", { class: "muted", x: cx, y: 31, "text-anchor": "middle" }, `${n} neuron${n > 1 ? "s" : ""}`));
-    });
     gNodes.append(h("text", { class: "muted", x: xOut + NODE / 2, y: 31, "text-anchor": "middle" }, "output"));
     return svg;
   }
+  // +/- neurons above hidden layer l (Tab stops, as TF's buttons are)
+  function plusMinus(c, l, cx) {
+    const n = c.hidden[l], pm = (cls, dx, text, delta) => {
+      const g = h("g", { class: `pm ${cls}`, "data-layer": l }, h("circle", { cx: cx + dx, cy: 9, r: 8 }), h("text", { x: cx + dx, y: 9, "aria-hidden": "true" }, text));
+      return pressable(g, `${delta > 0 ? "Add a neuron to" : "Remove a neuron from"} hidden layer ${l + 1}`, () => {
+        const hid = sim.cfg.hidden, next = hid[l] + delta;
+        if (next >= 1 && next <= 8) { play(false); setConfig({ hidden: hid.map((v, k) => (k === l ? next : v)) }); }
+      });
+    };
+    return [pm("more", -10, "+", 1), pm("less", 10, "−", -1),
+      h("text", { class: "muted", x: cx, y: 31, "text-anchor": "middle" }, `${n} neuron${n > 1 ? "s" : ""}`)];
+  }
   const paramValue = (l, i, j) => (i < 0 ? sim.layers[l].bias[j] : sim.layers[l].kernel[i][j]);
-  function cardAt(e) {
+  const setParam = (l, i, j, x) => {
+    if (i < 0) sim.layers[l].bias[j] = x; else sim.layers[l].kernel[i][j] = x;
+    // the losses of the edited network replace the last point of the curves
+    sim.lossTrain = loss(sim.layers, sim.train, sim.cfg); sim.lossTest = loss(sim.layers, sim.test, sim.cfg);
+    const H = sim.history; H.train[H.train.length - 1] = sim.lossTrain; H.test[H.test.length - 1] = sim.lossTest;
+    draw(); sync();
+  };
+  function cardAt(x, y) {
     const box = netCol.getBoundingClientRect();
-    card.style.left = `${Math.min(e.clientX - box.left + 14, box.width - 110)}px`;
-    card.style.top = `${e.clientY - box.top - 10}px`;
+    card.style.left = `${Math.max(0, Math.min(x - box.left + 14, box.width - 160))}px`;
+    card.style.top = `${y - box.top - 10}px`;
     card.style.display = "block";
   }
   function showCard(e, type, l, i, j) {
     if (editing) return;
     const v = paramValue(l, i, j);
-    card.replaceChildren(h("span", { class: "type" }, type + " "), h("b", { class: "value", "data-value": String(v) }, v.toPrecision(3)));
+    card.replaceChildren(h("span", { class: "type" }, type + " "), h("b", { class: "value", "data-value": String(v) }, v.toPrecision(3)), h("div", { class: "hint" }, "Click anywhere to edit."));
     card.dataset.layer = l; card.dataset.from = i; card.dataset.to = j;
-    cardAt(e);
+    cardAt(e.clientX, e.clientY);
   }
   function hideCard() { if (!editing) card.style.display = "none"; }
+  const numberInput = (l, i, j, label) => {
+    const input = h("input", { type: "number", step: "any", class: "edit", value: String(paramValue(l, i, j)), "aria-label": label, "data-param": `${l}:${i}:${j}` });
+    input.addEventListener("input", () => { const x = input.value === "" ? NaN : +input.value; if (Number.isFinite(x)) setParam(l, i, j, x); });
+    return input;
+  };
   function editCard(e, type, l, i, j) {
     editing = true;
-    const v = paramValue(l, i, j), input = h("input", { type: "number", step: "any", class: "edit", value: String(v) });
+    const input = numberInput(l, i, j, i < 0 ? `Bias of neuron ${j + 1}, layer ${l + 1}` : `Weight from ${l ? `neuron ${i + 1}` : sim.cfg.features[i]} to neuron ${j + 1}, layer ${l + 1}`);
     const done = () => { editing = false; card.style.display = "none"; };
-    input.addEventListener("input", () => {
-      const x = input.value === "" ? NaN : +input.value;
-      if (!Number.isFinite(x)) return;
-      if (i < 0) sim.layers[l].bias[j] = x; else sim.layers[l].kernel[i][j] = x;
-      // the losses of the edited network replace the last point of the curves
-      sim.lossTrain = loss(sim.layers, sim.train, sim.cfg); sim.lossTest = loss(sim.layers, sim.test, sim.cfg);
-      const H = sim.history; H.train[H.train.length - 1] = sim.lossTrain; H.test[H.test.length - 1] = sim.lossTest;
-      draw(); sync();
-    });
     input.addEventListener("keydown", (ev) => { if (ev.key === "Enter" || ev.key === "Escape") done(); });
     input.addEventListener("blur", done);
     card.replaceChildren(h("span", { class: "type" }, type + " "), input);
-    cardAt(e);
+    cardAt(e.clientX, e.clientY);
     input.focus(); input.select();
+  }
+  // keyboard editing: the focused neuron's bias and incoming weights, one labelled field each
+  function editNeuron(g, l, j) {
+    editing = true;
+    const names = l === 0 ? sim.cfg.features.map((f) => FEATURE_LABEL[f]) : sim.layers[l].kernel.map((_, i) => `neuron ${i + 1}`);
+    const rows = [["Bias", -1], ...names.map((name, i) => [`Weight from ${name}`, i])].map(([text, i]) => {
+      const input = numberInput(l, i, j, `${text} (${l === sim.layers.length - 1 ? "output neuron" : `neuron ${j + 1}, layer ${l + 1}`})`);
+      return h("label", {}, text, input);
+    });
+    const close = (back) => {
+      editing = false; card.style.display = "none"; card.removeEventListener("focusout", out);
+      if (back) { const again = root.querySelector(`g.${NS}-node[data-layer="${l + 1}"][data-node="${j}"]`); if (again) again.focus({ preventScroll: true }); }
+    };
+    const out = (e) => { if (!card.contains(e.relatedTarget)) close(false); };
+    card.replaceChildren(h("div", { class: "hint" }, "Enter or Esc: back to the neuron"), ...rows);
+    card.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === "Escape") { e.preventDefault(); close(true); } }, { once: false });
+    card.addEventListener("focusout", out);
+    const r = g.getBoundingClientRect();
+    cardAt(r.right, r.top);
+    rows[0].querySelector("input").focus();
   }
 
   // ---- the output panel -------------------------------------------------------------------------------
   function buildOutput(c) {
-    heat = h("canvas", { class: "heatmap", width: DENSITY, height: DENSITY });
+    heat = h("canvas", { class: "heatmap", width: DENSITY, height: DENSITY, role: "img", "aria-label": "Output" });
     const S = HEAT_PX, sc = (v) => ((v + DOMAIN) / (2 * DOMAIN)) * S;
-    overlay = h("svg", { class: "overlay", width: S + AXIS, height: S + AXIS });
+    overlay = h("svg", { class: "overlay", width: S + AXIS, height: S + AXIS, "aria-hidden": "true" });
     const ax = h("g", { class: "axis" }, h("path", { d: `M0,${S}H${S}V0` }));
     for (let t = -DOMAIN; t <= DOMAIN; t++) {
-      const p = sc(t), major = t % 2 === 0;
+      const p = sc(t), major = t % 2 === 0, label = String(t).replace("-", "−");
       ax.append(h("line", { x1: p, y1: S, x2: p, y2: S + (major ? 4 : 2) }), h("line", { x1: S, y1: S - p, x2: S + (major ? 4 : 2), y2: S - p }));
-      if (major) ax.append(h("text", { x: p, y: S + 13, "text-anchor": "middle" }, String(t)), h("text", { x: S + 6, y: S - p + 3 }, String(t)));
+      if (major) ax.append(h("text", { x: p, y: S + 14, "text-anchor": "middle" }, label), h("text", { x: S + 6, y: S - p + 3.5 }, label));
     }
     pointsLayer = h("g", { class: "points" });
     overlay.append(pointsLayer, ax);
@@ -792,26 +885,32 @@ function render({ model, el }) {
       model.set("points", points.map((p) => p.slice())); sync(); build();
     };
     overlay.addEventListener("click", onDraw);
-    const check = (cls, text, value, on) => { const b = h("input", { type: "checkbox", class: cls }); b.checked = value; b.addEventListener("change", () => on(b.checked)); return h("label", {}, b, text); };
+    const check = (cls, text, value, on) => { const b = h("input", { type: "checkbox", class: cls }); b.checked = value; b.addEventListener("change", () => { on(b.checked); writeHash(); }); return h("label", {}, b, text); };
     const regression = isRegression(c.dataset);
     const drawSel = select("draw-class", [[0, "off"], [1, regression ? "+1" : "blue (+1)"], [-1, regression ? "−1" : "orange (−1)"]], drawClass, (v) => {
       drawClass = +v; root.classList.toggle(`${NS}-drawing`, !!drawClass);
     });
-    lossBox = h("div", { class: "losses" });
-    chart = h("canvas", { class: "loss-chart", width: 2 * HEAT_PX, height: 88 });
+    // the losses: fixed rows updated in place (no layout jump when the accuracy is known)
+    const row = (cls, text) => { lossEls[cls] = h("b", { class: cls }, "–"); return [h("span", {}, text), lossEls[cls]]; };
+    lossEls = {};
+    const lossBox = h("div", { class: "losses", role: "status", "aria-live": "off" }, ...row("test-loss", "Test loss"), ...row("train-loss", "Training loss"),
+      ...(regression ? [] : row("accuracy", "Test accuracy")));
+    chart = h("canvas", { class: "loss-chart", width: 2 * HEAT_PX, height: 88, role: "img", "aria-label": "Loss curves" });
     return h("div", { class: "col-out" }, h("h4", {}, "Output"), lossBox, chart,
       h("div", { class: "heat" }, heat, overlay),
-      h("div", { class: "legend", title: "Colours show data, neuron and weight values" }, h("i"), h("div", { class: "ticks" }, h("span", {}, "−1"), h("span", {}, "0"), h("span", {}, "1"))),
+      h("div", { class: "legend" }, h("i", { "aria-hidden": "true" }), h("div", { class: "ticks", "aria-hidden": "true" }, h("span", {}, "−1"), h("span", {}, "0"), h("span", {}, "1")),
+        h("div", {}, "Colors shows data, neuron and weight values.")),
       h("div", { class: "checks" },
         check("show-test", "Show test data", showTest, (v) => { showTest = v; drawPoints(); }),
         check("discretize", "Discretize output", discretize, (v) => { discretize = v; draw(); })),
-      h("div", { class: "ctl" }, h("span", { class: "note" }, "Draw points"), drawSel,
+      h("div", { class: "ctl" }, field("Draw points", drawSel),
         h("button", { class: "clear-points", title: "Start an empty data set to draw on", onclick: () => {
           play(false); points = []; sim.train = []; sim.test = []; sim.trainIn = []; sim.trainY = [];
           message = "Empty data set: draw points (shift-click: the other class)"; drawClass = drawClass || 1; build();
         } }, "Clear")),
-      h("div", { class: "note" }, custom() ? `Own data: ${points.length} points` : "Shift-click draws the other class"));
+      ctl.note = h("div", { class: "note" }, noteText()));
   }
+  const noteText = () => (custom() ? `Own data: ${points.length} points` : "Shift-click draws the other class");
   function drawPoints() {
     const S = HEAT_PX, sc = (v) => ((v + DOMAIN) / (2 * DOMAIN)) * S, kids = [];
     const add = (pts, cls) => { for (const [x, y, label] of pts) if (Math.abs(x) <= DOMAIN && Math.abs(y) <= DOMAIN) kids.push(h("circle", { class: cls, cx: sc(x), cy: S - sc(y), r: 3, fill: rgb(label) })); };
@@ -821,76 +920,103 @@ function render({ model, el }) {
   }
 
   // ---- the whole widget ----------------------------------------------------------------------------------
-  function build() { // (re)create everything from the current config
-    const c = sim.cfg, presets = Object.fromEntries((model.get("presets") || []).map((p) => [p.name, p.config]));
-    const presetName = custom() ? "" : Object.keys(presets).find((k) => JSON.stringify({ ...DEFAULT_CONFIG, ...presets[k] }) === JSON.stringify(c)) || "";
-    const regression = isRegression(c.dataset);
+  const presetsOf = () => Object.fromEntries((model.get("presets") || []).map((p) => [p.name, p.config]));
+  const presetName = () => {
+    const presets = presetsOf();
+    return custom() ? "" : Object.keys(presets).find((k) => JSON.stringify({ ...DEFAULT_CONFIG, ...presets[k] }) === JSON.stringify(sim.cfg)) || "";
+  };
+  const restart = () => { play(false); resetSim(); sync(); drawPoints(); draw(); };
+  function build() { // (re)create everything from the current config; the focused control keeps focus
+    keepFocus(buildAll);
+    // the diagram as wide as its column: measured once the widget is on the page, again when the column changes
+    relayout();
+  }
+  function buildAll() {
+    const c = sim.cfg, presets = presetsOf(), regression = isRegression(c.dataset);
+    ctl = {};
     playBtn = h("button", { class: "play", "aria-label": running ? "Pause" : "Play", title: running ? "Pause" : "Play", onclick: () => play(!running) }, icon(running ? "pause" : "play"));
     speedSel = select("speed", [1, 5, 20, 100].map((v) => [v, String(v)]), model.get("speed") || 1, (v) => { model.set("speed", +v); model.save_changes(); });
+    const sel = (key, label, options, on) => field(label, ctl[key] = select(key, options, c[key], on));
     const top = h("div", { class: "top" },
       h("div", { class: "ctl" },
-        h("button", { class: "reset round", title: "Reset: same seeds, same data and initial weights", "aria-label": "Reset", onclick: () => { play(false); resetSim(); sync(); drawPoints(); draw(); } }, icon("reset")),
+        h("button", { class: "reset round", title: "Reset the network: same seeds, same data and initial weights", "aria-label": "Reset the network", onclick: restart }, icon("reset")),
         playBtn,
-        h("button", { class: "step round", title: "One epoch", "aria-label": "Step", onclick: () => { sim.step(); sync(); draw(); } }, icon("step"))),
-      field("Epoch", h("span", { class: "epoch", "data-value": sim.epoch }, epochText(sim.epoch))),
-      field("Learning rate", select("learning_rate", LEARNING_RATES.map((v) => [v, v]), c.learning_rate, (v) => setConfig({ learning_rate: +v }))),
-      field("Activation", select("activation", ACTIVATIONS.map((v) => [v, v === "relu" ? "ReLU" : v[0].toUpperCase() + v.slice(1)]), c.activation, (v) => setConfig({ activation: v }))),
-      field("Regularization", select("regularization", REGULARIZATIONS.map((v) => [v, v === "none" ? "None" : v]), c.regularization, (v) => setConfig({ regularization: v }))),
-      field("Reg. rate", select("reg_rate", REG_RATES.map((v) => [v, v]), c.reg_rate, (v) => setConfig({ reg_rate: +v }))),
-      field("Problem type", select("problem", [["classification", "Classification"], ["regression", "Regression"]], regression ? "regression" : "classification", (v) => {
-        if ((v === "regression") !== regression) { play(false); points = []; model.set("points", []); setConfig({ dataset: (v === "regression" ? REGRESSION_SETS : CLASSIFICATION_SETS)[0] }); }
+        h("button", { class: "step round", title: "Step: one epoch", "aria-label": "Step one epoch", onclick: () => { sim.step(); sync(); draw(); } }, icon("step"))),
+      h("div", { class: "field" }, h("span", { class: "note", id: `${(ctl.epochId = nextId())}` }, "Epoch"),
+        h("span", { class: "epoch", "data-value": sim.epoch, role: "status", "aria-live": "off", "aria-labelledby": ctl.epochId }, epochText(sim.epoch))),
+      sel("learning_rate", "Learning rate", LEARNING_RATES.map((v) => [v, v]), (v) => setConfig({ learning_rate: +v })),
+      sel("activation", "Activation", ACTIVATIONS.map((v) => [v, v === "relu" ? "ReLU" : v[0].toUpperCase() + v.slice(1)]), (v) => setConfig({ activation: v })),
+      sel("regularization", "Regularization", REGULARIZATIONS.map((v) => [v, v === "none" ? "None" : v]), (v) => setConfig({ regularization: v })),
+      sel("reg_rate", "Regularization rate", REG_RATES.map((v) => [v, v]), (v) => setConfig({ reg_rate: +v })),
+      field("Problem type", ctl.problem = select("problem", [["classification", "Classification"], ["regression", "Regression"]], problemOf(c.dataset), (v) => {
+        if (v !== problemOf(sim.cfg.dataset)) { play(false); points = []; model.set("points", []); setConfig({ dataset: (v === "regression" ? REGRESSION_SETS : CLASSIFICATION_SETS)[0] }); }
       })));
     const ours = h("div", { class: "ours" },
-      field("Preset", select("preset", [["", "(custom)"], ...Object.keys(presets).map((k) => [k, k])], presetName, (v) => {
+      field("Preset", ctl.preset = select("preset", [["", "(custom)"], ...Object.keys(presets).map((k) => [k, k])], presetName(), (v) => {
         if (!presets[v]) return;
         play(false);
         const next = { ...DEFAULT_CONFIG, ...presets[v] };
         if (custom()) { points = []; model.set("points", []); }
-        if (JSON.stringify(next) === JSON.stringify(sim.cfg)) { resetSim(); sync(); build(); } // same config: restart it
+        if (JSON.stringify(next) === JSON.stringify(sim.cfg)) restart(); // same config: restart it
         else setConfig(next);
       })),
-      field("Epochs/frame", speedSel));
-    // data column: TF's clickable thumbnails of the data sets of the problem type
-    const sets = (regression ? REGRESSION_SETS : CLASSIFICATION_SETS).map((d) => {
-      const cv = h("canvas", { class: `dataset${d === c.dataset && !custom() ? " selected" : ""}`, "data-dataset": d, width: 100, height: 100, title: d });
+      field("Epochs per frame", speedSel));
+    // data column: TF's clickable thumbnails of the data sets of the problem type (Tab stops; Enter/Space pick)
+    ctl.sets = (regression ? REGRESSION_SETS : CLASSIFICATION_SETS).map((d) => {
+      const on = d === c.dataset && !custom();
+      const cv = h("canvas", { class: `dataset${on ? " selected" : ""}`, "data-dataset": d, width: 100, height: 100, title: DATASET_NAMES[d],
+        tabindex: 0, role: "button", "aria-label": `Data set: ${DATASET_NAMES[d]}`, "aria-pressed": String(on) });
       const g = cv.getContext("2d");
       for (const [x, y, label] of generate(d, 0, mulberry32(0), 200)) { g.fillStyle = rgb(label); g.fillRect(100 * (x + 6) / 12, 100 * (6 - y) / 12, 4, 4); }
-      cv.addEventListener("click", () => { play(false); if (custom()) { points = []; model.set("points", []); } if (d === c.dataset) { resetSim(); sync(); build(); } else setConfig({ dataset: d }); });
+      const pick = () => {
+        play(false);
+        if (custom()) { points = []; model.set("points", []); }
+        if (d === sim.cfg.dataset) { restart(); refresh(sim.cfg); } else setConfig({ dataset: d });
+      };
+      cv.addEventListener("click", pick);
+      cv.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); if (message) setMessage(""); pick(); } });
       return cv;
     });
-    const range = (key, label, lo, hi, stepv, shown, toValue) => h("label", {}, `${label}: `, h("b", {}, shown),
-      h("input", { type: "range", class: key, min: lo, max: hi, step: stepv, value: toValue ? Math.round(c[key] * 100) : c[key],
-        onchange: (e) => setConfig({ [key]: toValue ? toValue(+e.target.value) : +e.target.value }) }));
-    const num = (key, empty) => h("input", { type: "number", class: key, min: 0, max: 4294967295, value: c[key] ?? "", placeholder: empty || "",
+    // sliders act while dragging (input events); the page is updated in place, so the slider keeps focus
+    ctl.ranges = {};
+    const range = (key, label, lo, hi, stepv, shown, toValue) => {
+      const b = h("b", {}, shown(c[key]));
+      const input = h("input", { type: "range", class: key, min: lo, max: hi, step: stepv, value: toValue ? Math.round(c[key] * 100) : c[key], "aria-valuetext": shown(c[key]),
+        oninput: (e) => setConfig({ [key]: toValue ? toValue(+e.target.value) : +e.target.value }) });
+      ctl.ranges[key] = { input, b, shown, toValue };
+      return h("label", {}, `${label}: `, b, input);
+    };
+    const num = (key, empty) => (ctl[key] = h("input", { type: "number", class: key, min: 0, max: 4294967295, value: c[key] ?? "", placeholder: empty || "",
       onchange: (e) => {
         const t = e.target.value.trim(), v = Math.round(+t);
-        if (t === "" && empty) setConfig({ [key]: null }); else if (t !== "" && v >= 0 && v <= 4294967295) setConfig({ [key]: v }); else build();
-      } });
+        if (t === "" && empty) setConfig({ [key]: null }); else if (t !== "" && v >= 0 && v <= 4294967295) setConfig({ [key]: v });
+        else { e.target.value = sim.cfg[key] ?? ""; setMessage(`${key}=${JSON.stringify(t)} is invalid: expected an integer from 0 to 4294967295`); }
+      } }));
     const rand = () => Math.floor(Math.random() * 2 ** 31);
-    const data = h("div", { class: "col-data" }, ours, h("h4", {}, "Data"), h("div", { class: "sets" }, ...sets),
-      range("ratio", "Training data", 10, 90, 10, `${Math.round(c.ratio * 100)}%`, (v) => v / 100),
-      range("noise", "Noise", 0, 50, 5, String(c.noise)),
-      range("batch_size", "Batch size", 1, 30, 1, String(c.batch_size)),
+    const data = h("div", { class: "col-data" }, ours, h("h4", {}, "Data"), h("div", { class: "sets", role: "group", "aria-label": "Which data set do you want to use?" }, ...ctl.sets),
+      range("ratio", "Ratio of training to test data", 10, 90, 10, (v) => `${Math.round(v * 100)}%`, (v) => v / 100),
+      range("noise", "Noise", 0, 50, 5, String),
+      range("batch_size", "Batch size", 1, 30, 1, String),
       h("label", {}, "Data seed", num("data_seed")),
       h("label", { title: "Empty: the weights continue the data's random stream, as in the chapter" }, "Init seed", num("init_seed", "stream")),
       h("div", { class: "ctl" },
-        h("button", { class: "regen", title: "New data (a new data seed)", onclick: () => setConfig({ data_seed: rand() }) }, "New data"),
+        h("button", { class: "regen", title: "Regenerate data (a new data seed)", onclick: () => setConfig({ data_seed: rand() }) }, "New data"),
         h("button", { class: "reseed", title: "New initial weights (a new init seed)", onclick: () => setConfig({ init_seed: rand() }) }, "Reseed")));
-    const hid = c.hidden;
     netCol = h("div", { class: "col-net" },
       h("div", { class: "layers" },
         h("h4", { style: "margin:0 8px 0 0" }, "Features"),
-        h("button", { class: "add-layer round", title: "Add a hidden layer", "aria-label": "Add a hidden layer", onclick: () => hid.length < 6 && (play(false), setConfig({ hidden: [...hid, 2] })) }, "+"),
-        h("button", { class: "remove-layer round", title: "Remove the last hidden layer", "aria-label": "Remove a hidden layer", onclick: () => hid.length && (play(false), setConfig({ hidden: hid.slice(0, -1) })) }, "−"),
-        h("h4", { class: "num-layers", style: "margin:0" }, `${hid.length} hidden layer${hid.length === 1 ? "" : "s"}`)),
-      buildNetwork(c));
+        h("button", { class: "add-layer round", title: "Add a hidden layer", "aria-label": "Add a hidden layer", onclick: () => { const hid = sim.cfg.hidden; if (hid.length < 6) { play(false); setConfig({ hidden: [...hid, 2] }); } } }, "+"),
+        h("button", { class: "remove-layer round", title: "Remove the last hidden layer", "aria-label": "Remove a hidden layer", onclick: () => { const hid = sim.cfg.hidden; if (hid.length) { play(false); setConfig({ hidden: hid.slice(0, -1) }); } } }, "−"),
+        ctl.layerCount = h("h4", { class: "num-layers", style: "margin:0" }, layerText(c))),
+      buildNetwork(c),
+      h("p", { class: "note" }, "This is the output from one ", h("b", {}, "neuron"), ". Hover (or focus) to see it larger. The outputs are mixed with varying ", h("b", {}, "weights"), ", shown by the thickness of the lines."));
     card = h("div", { class: "hovercard" });
     netCol.append(card);
     const out = buildOutput(c);
-    const io = h("textarea", { class: "json", placeholder: "Export writes JSON or Keras code here; paste JSON (Import JSON) or CSV lines x, y, label (Import CSV)", oninput: () => { ioText = io.value; } });
+    const io = h("textarea", { class: "json", "aria-label": "JSON, Keras code or CSV points", placeholder: "Export writes JSON or Keras code here; paste JSON (Import JSON) or CSV lines x, y, label (Import CSV)", oninput: () => { ioText = io.value; } });
     io.value = ioText;
     const show = (text) => { io.value = ioText = text; };
-    const fail = (text) => { message = text; msg.textContent = text; };
+    const fileId = nextId();
     const port = h("div", { class: "io" },
       h("button", { class: "export", onclick: () => {
         const state = { format: "mlp-report-playground", version: 1, config: sim.cfg, epoch: sim.epoch, weights: sim.layers };
@@ -901,49 +1027,95 @@ function render({ model, el }) {
       } }, "Export JSON"),
       h("button", { class: "import", onclick: () => {
         let s;
-        try { s = JSON.parse(io.value); } catch (err) { fail(`import: not valid JSON (${err.message})`); return; }
+        try { s = JSON.parse(io.value); } catch (err) { setMessage(`import: not valid JSON (${err.message})`); return; }
         const cfg = { ...DEFAULT_CONFIG, ...(s && s.config) }, errs = s && s.config ? checkConfig(cfg) : ["import: no \"config\" in the JSON"];
         const werr = errs.length ? null : checkWeights(s.weights, sizesOf(cfg));
-        if (errs.length || werr) { fail(errs.concat(werr || []).join("; ")); return; }
+        if (errs.length || werr) { setMessage(errs.concat(werr || []).join("; ")); return; }
         // config first (rebuilds the data and network), then the weights, which the change:weights listener loads
         play(false); points = Array.isArray(s.points) ? s.points : []; model.set("points", points);
         model.set("config", cfg); model.set("epoch", s.epoch || 0); model.set("weights", s.weights); model.save_changes();
       } }, "Import JSON"),
       h("button", { class: "import-csv", title: "Points x, y, label (one per line) from the box below or a file", onclick: () => {
         let pts;
-        try { pts = parseCsv(io.value, isRegression(sim.cfg.dataset)); } catch (err) { fail(err.message); return; }
+        try { pts = parseCsv(io.value, isRegression(sim.cfg.dataset)); } catch (err) { setMessage(err.message); return; }
         play(false); points = pts; usePoints(sim, points, false); message = "";
         model.set("points", points.map((p) => p.slice())); sync(); build();
       } }, "Import CSV"),
-      h("input", { type: "file", class: "csv-file", accept: ".csv,text/csv,text/plain", style: "max-width:160px;font-size:11px", onchange: (e) => {
+      h("input", { type: "file", id: fileId, class: "csv-file", accept: ".csv,text/csv,text/plain", onchange: (e) => {
         const f = e.target.files && e.target.files[0];
         if (f) f.text().then((t) => { show(t); root.querySelector(`button.${NS}-import-csv`).click(); });
       } }),
+      h("label", { for: fileId, class: "file-label", title: "Read points x, y, label from a CSV file" }, "CSV file…"),
       h("button", { class: "keras", title: "Python code that rebuilds this network with its weights in Keras", onclick: () => {
         show(kerasCode(sim.cfg, sim.layers));
         if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(io.value).catch(() => {});
       } }, "Export as Keras code"),
       io);
-    msg = h("div", { class: "msg" }, message);
+    msg = h("div", { class: "msg", role: "alert" }, message);
+    const help = h("details", { class: "help" }, h("summary", {}, "Keyboard and help"),
+      h("dl", {}, ...KEYBOARD_HELP.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])),
+      h("p", { class: "note" }, "Mouse: click a link or a bias (the small square) to edit it; click the output to draw points when Draw points is on."));
     root.classList.toggle(`${NS}-drawing`, !!drawClass);
-    root.replaceChildren(top, h("div", { class: "main" }, data, netCol, out), msg, port);
+    root.replaceChildren(top, h("div", { class: "main" }, data, netCol, out), msg, port, help);
     drawPoints();
     draw();
   }
+  const layerText = (c) => `${c.hidden.length} hidden layer${c.hidden.length === 1 ? "" : "s"}`;
+  // a config change updates the controls in place (focus and a dragged slider stay); only a new network
+  // shape redraws the diagram, only a new problem type rebuilds the whole widget
+  function refresh(prev) {
+    const c = sim.cfg;
+    if (!ctl.sets || !prev || isRegression(prev.dataset) !== isRegression(c.dataset)) { build(); return; }
+    for (const k of ["learning_rate", "activation", "regularization", "reg_rate"]) ctl[k].value = String(c[k]);
+    ctl.problem.value = problemOf(c.dataset);
+    ctl.preset.value = presetName();
+    for (const [k, { input, b, shown, toValue }] of Object.entries(ctl.ranges)) {
+      input.value = String(toValue ? Math.round(c[k] * 100) : c[k]);
+      b.textContent = shown(c[k]); input.setAttribute("aria-valuetext", shown(c[k]));
+    }
+    for (const k of ["data_seed", "init_seed"]) if (String(ctl[k].value) !== String(c[k] ?? "")) ctl[k].value = c[k] ?? "";
+    for (const cv of ctl.sets) { const on = cv.dataset.dataset === c.dataset && !custom(); cv.classList.toggle(`${NS}-selected`, on); cv.setAttribute("aria-pressed", String(on)); }
+    if (JSON.stringify(prev.features) !== JSON.stringify(c.features) || JSON.stringify(prev.hidden) !== JSON.stringify(c.hidden) || prev.activation !== c.activation) {
+      const old = svg;
+      keepFocus(() => old.replaceWith(buildNetwork(c)));
+      ctl.layerCount.textContent = layerText(c);
+    }
+    ctl.note.textContent = noteText();
+    drawPoints(); draw();
+  }
+  function relayout() {
+    if (!svg || !svg.isConnected) return;
+    const w = Math.round(svg.parentNode.clientWidth);
+    if (w > 0 && Math.abs(w - netWidth) > 4) {
+      netWidth = w;
+      const old = svg;
+      keepFocus(() => old.replaceWith(buildNetwork(sim.cfg)));
+      draw();
+    }
+  }
+  const resize = typeof ResizeObserver === "function" ? new ResizeObserver(() => relayout()) : null;
+  if (resize) resize.observe(root);
 
   function draw() {
     const c = sim.cfg, maps = gridMaps(sim), feats = inputMaps(), last = sim.layers.length;
     maps[0] = feats;
-    // the big heatmap: the output, or the neuron under the mouse
+    // the big heatmap: the output, or the neuron under the mouse (or focus)
     let big = maps[last][0];
     if (selected && selected.feature !== undefined) big = feats[selected.feature];
     else if (selected && maps[selected.layer]) big = maps[selected.layer][selected.index];
     paint(heat, big, DENSITY, discretize, 160);
-    heat.dataset.shows = selected ? (selected.feature !== undefined ? FEATURES[selected.feature] : `${selected.layer}:${selected.index}`) : "output";
-    // node heatmaps
+    const shows = selected ? (selected.feature !== undefined ? FEATURES[selected.feature] : `${selected.layer}:${selected.index}`) : "output";
+    heat.dataset.shows = shows;
+    // node heatmaps: the inputs' images are made once per (feature, discretize), the others every frame
     for (const { img, layer, index } of nodeImgs) {
-      paint(scratchCanvas, maps[layer][index], DENSITY / REDUCE, discretize, 255);
-      img.setAttribute("href", scratchCanvas.toDataURL());
+      let url;
+      if (layer === 0) {
+        const key = `${index}:${discretize}`;
+        url = inputUrls.get(key);
+        if (!url) { paint(scratchCanvas, feats[index], DENSITY / REDUCE, discretize, 255); url = scratchCanvas.toDataURL(); inputUrls.set(key, url); }
+        if (img.getAttribute("href") === url) continue;
+      } else { paint(scratchCanvas, maps[layer][index], DENSITY / REDUCE, discretize, 255); url = scratchCanvas.toDataURL(); }
+      img.setAttribute("href", url);
     }
     for (const { el, l, i, j } of linkEls) {
       const w = sim.layers[l].kernel[i][j] ?? 0, dead = !!sim.layers[l].dead?.[i]?.[j]; // cut by L1, as in nn.ts
@@ -952,11 +1124,12 @@ function render({ model, el }) {
       el.style.stroke = rgb(w); el.style.strokeWidth = linkWidth(w);
     }
     for (const { el, l, j } of biasEls) { const b = sim.layers[l].bias[j]; el.setAttribute("data-bias", String(b)); el.style.fill = rgb(b); }
-    // losses and chart (TF: y from the smallest to the largest value shown)
-    const acc = isRegression(c.dataset) || !sim.test.length ? [] : [h("span", {}, "Test accuracy"), h("b", { class: "accuracy" }, `${(100 * sim.accuracy()).toFixed(1)}%`)];
+    // losses (rows updated in place) and chart (TF: y from the smallest to the largest value shown)
     const fmt = (v) => (Number.isFinite(v) ? v.toFixed(3) : "–");
-    lossBox.replaceChildren(h("span", {}, "Test loss"), h("b", { class: "test-loss", "data-value": sim.lossTest }, fmt(sim.lossTest)),
-      h("span", {}, "Training loss"), h("b", { class: "train-loss", "data-value": sim.lossTrain }, fmt(sim.lossTrain)), ...acc);
+    const put = (cls, text, value) => { const e = lossEls[cls]; if (!e) return; if (e.textContent !== text) e.textContent = text; e.dataset.value = value; };
+    put("test-loss", fmt(sim.lossTest), sim.lossTest); put("train-loss", fmt(sim.lossTrain), sim.lossTrain);
+    const accuracy = !isRegression(c.dataset) && sim.test.length ? sim.accuracy() : NaN;
+    put("accuracy", Number.isFinite(accuracy) ? `${(100 * accuracy).toFixed(1)}%` : "–", accuracy);
     const g = chart.getContext("2d"), W = chart.width, H = chart.height, hist = sim.history, cs = getComputedStyle(root);
     g.clearRect(0, 0, W, H);
     const all = [...hist.train, ...hist.test].filter(Number.isFinite), lo = Math.min(...all), hi = Math.max(...all), n = hist.test.length;
@@ -966,9 +1139,13 @@ function render({ model, el }) {
       g.stroke();
     }
     chart.dataset.min = lo; chart.dataset.max = hi;
+    // text alternatives of the canvases: what they show, with the current numbers
+    const losses = `test loss ${fmt(sim.lossTest)}, training loss ${fmt(sim.lossTrain)}`;
+    heat.setAttribute("aria-label", `Heatmap of ${shows === "output" ? "the network's output" : selected.feature !== undefined ? `input ${shows}` : `neuron ${selected.index + 1} of layer ${selected.layer}`} over x1, x2 from −6 to 6 (blue positive, orange negative), epoch ${sim.epoch}: ${losses}`);
+    chart.setAttribute("aria-label", `Loss curves over ${n} point${n === 1 ? "" : "s"} (epochs): ${losses}`);
     const ep = root.querySelector(`.${NS}-epoch`);
     if (ep) { ep.textContent = epochText(sim.epoch); ep.dataset.value = sim.epoch; }
-    msg.textContent = message;
+    if (msg.textContent !== message) msg.textContent = message;
   }
 
   // a new view of a trained widget shows its weights, epoch and losses; a fresh one starts from the seeds
@@ -978,14 +1155,23 @@ function render({ model, el }) {
   if (adopted !== true) sync();
   firstOnPage(model).catch(() => false).then((first) => { // a shared link (#dataset=...&hidden=...) sets the first playground's config
     owner = first; root.dataset.hash = first ? "owner" : "no";
+    if (first) { // the view's switches from the link (Show test data, Discretize)
+      const flags = hashToViewFlags(location.hash);
+      if (flags.show_test !== showTest || flags.discretize !== discretize) {
+        showTest = flags.show_test; discretize = flags.discretize;
+        root.querySelector(`input.${NS}-show-test`).checked = showTest; root.querySelector(`input.${NS}-discretize`).checked = discretize;
+        drawPoints(); draw();
+      }
+    }
     const fromHash = first && hashToConfig(location.hash);
     if (!fromHash || JSON.stringify(fromHash) === JSON.stringify(sim.cfg)) return;
     const errs = checkConfig(fromHash);
-    if (errs.length) { message = "URL: " + errs.join("; "); draw(); } else { model.set("weights", []); model.set("config", fromHash); model.save_changes(); }
+    if (errs.length) setMessage("URL: " + errs.join("; ")); else { model.set("weights", []); model.set("config", fromHash); model.save_changes(); }
   });
   return () => {
     running = false;
     if (frame) cancelAnimationFrame(frame);
+    if (resize) resize.disconnect();
     for (const [ev, fn] of Object.entries(listeners)) model.off(ev, fn);
   };
 }
