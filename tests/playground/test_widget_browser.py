@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -389,3 +390,172 @@ def test_widget_on_the_built_book_page(request: pytest.FixtureRequest, serve, op
         assert_diagram_shows(page, export(page)["weights"])
         check_clean(probe)
 
+
+
+# ---- keyboard, names and room (issue 21) ------------------------------------------------------------------
+
+ACTIVE = """() => { const a = document.activeElement, root = a && a.closest('.mlp-pg');
+  if (!root) return null;
+  const cls = [...a.classList].map((c) => c.replace('mlp-pg-', '')).filter((c) => !['selected', 'on', 'off', 'round', 'node'].includes(c));
+  const labels = a.labels ? [...a.labels].map((l) => l.textContent).join(' ') : '';
+  const by = a.getAttribute('aria-labelledby');
+  const name = (a.getAttribute('aria-label') || labels || (by && document.getElementById(by).textContent) || a.textContent || '').trim();
+  const ring = a instanceof SVGElement ? getComputedStyle(a.querySelector('rect.mlp-pg-frame, circle')).strokeWidth
+                                       : getComputedStyle(a).outlineStyle + ' ' + getComputedStyle(a).outlineWidth;
+  return { tag: a.tagName.toLowerCase(), cls: cls.join('.'), feature: a.dataset.feature, dataset: a.dataset.dataset,
+           layer: a.dataset.layer, node: a.dataset.node, name, ring };
+}"""
+CONFIG = "() => JSON.parse(document.querySelector('.mlp-pg textarea.mlp-pg-json').value || 'null')"
+
+
+def tab_stops(page, first: str) -> list[dict]:
+    """Every focus stop of the first widget in Tab order, from the control `first` until focus leaves it."""
+    page.focus(first)
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")  # focus by keyboard, so :focus-visible applies
+    stops = []
+    while (stop := page.evaluate(ACTIVE)) is not None and len(stops) < 200:
+        if stops and stop == stops[0]:  # Tab wrapped around (a page with nothing else to focus)
+            break
+        stops.append(stop)
+        page.keyboard.press("Tab")
+    return stops
+
+
+def keyboard_checks(page) -> None:
+    """Tab order, names, focus rings, and that each kind of stop works from the keyboard and keeps focus."""
+    page.select_option(".mlp-pg select.mlp-pg-preset", "spiral")
+    stops = tab_stops(page, ".mlp-pg button.mlp-pg-reset")
+    kinds = [s["cls"] for s in stops]
+    expected_start = ["reset", "play", "step", "learning_rate", "activation", "regularization", "reg_rate", "problem", "preset", "speed",
+                      "dataset", "dataset", "dataset", "dataset", "ratio", "noise", "batch_size", "data_seed", "init_seed", "regen", "reseed",
+                      "add-layer", "remove-layer"] + ["feature"] * 7
+    assert kinds[: len(expected_start)] == expected_start
+    config = pg.PRESETS["spiral"]
+    rest = kinds[len(expected_start):]
+    network = []
+    for n in config["hidden"]:
+        network += ["pm.more", "pm.less"] + ["hidden"] * n
+    network += ["output"]
+    assert rest[: len(network)] == network
+    assert rest[len(network):] == ["show-test", "discretize", "draw-class", "clear-points", "export", "import", "import-csv", "csv-file",
+                                   "keras", "json", ""]  # the last: the help's <summary>
+    unnamed = [s for s in stops if not s["name"]]
+    assert unnamed == [], "stops without an accessible name"
+    no_ring = [s for s in stops if s["ring"] in ("none 0px", "1.5px", "1px") or s["ring"].startswith("none")]
+    assert no_ring == [], "stops without a visible focus ring"
+
+    def active():
+        return page.evaluate(ACTIVE)
+
+    # a slider: four arrow keys, four steps (0 -> 20), focus stays on it
+    page.focus(".mlp-pg input.mlp-pg-noise")
+    for _ in range(4):
+        page.keyboard.press("ArrowRight")
+    assert page.input_value(".mlp-pg input.mlp-pg-noise") == "20" and active()["cls"] == "noise"
+    page.click(".mlp-pg button.mlp-pg-export")
+    assert page.evaluate(CONFIG)["config"]["noise"] == 20
+    # + layer twice from the keyboard: two layers more, focus stays
+    before = len(page.evaluate(CONFIG)["config"]["hidden"])
+    page.focus(".mlp-pg button.mlp-pg-add-layer")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")
+    assert active()["cls"] == "add-layer"
+    page.click(".mlp-pg button.mlp-pg-export")
+    assert len(page.evaluate(CONFIG)["config"]["hidden"]) == before + 2
+    # a menu: arrow keys change it, the next Tab goes on from it (not back to Reset)
+    page.focus(".mlp-pg select.mlp-pg-activation")
+    page.keyboard.press("ArrowDown")
+    assert active()["cls"] == "activation"
+    page.keyboard.press("Tab")
+    assert active()["cls"] == "regularization"
+    # a feature switch, a data set and a ± neuron by Space/Enter: each works and keeps focus
+    page.focus('.mlp-pg g.mlp-pg-feature[data-feature="x1^2"]')
+    page.keyboard.press("Space")
+    assert active()["feature"] == "x1^2"
+    assert page.get_attribute('.mlp-pg g.mlp-pg-feature[data-feature="x1^2"]', "aria-checked") == "true"
+    page.focus('.mlp-pg canvas.mlp-pg-dataset[data-dataset="xor"]')
+    page.keyboard.press("Enter")
+    assert active()["dataset"] == "xor"
+    assert page.get_attribute('.mlp-pg canvas.mlp-pg-dataset[data-dataset="xor"]', "aria-pressed") == "true"
+    page.focus(".mlp-pg g.mlp-pg-pm.mlp-pg-more[data-layer='0']")
+    page.keyboard.press("Enter")
+    page.click(".mlp-pg button.mlp-pg-export")
+    state = page.evaluate(CONFIG)
+    assert state["config"]["dataset"] == "xor" and state["config"]["hidden"][0] == config["hidden"][0] + 1
+    assert "x1^2" in state["config"]["features"]
+    # a neuron: Enter opens its bias and incoming weights; typing changes them; Enter returns to the neuron
+    page.focus(".mlp-pg g.mlp-pg-output")
+    page.keyboard.press("Enter")
+    fields = page.locator(".mlp-pg .mlp-pg-hovercard input.mlp-pg-edit")
+    assert fields.count() == 1 + state["config"]["hidden"][-1]
+    assert page.evaluate("() => document.activeElement.dataset.param").endswith(":-1:0")
+    page.keyboard.press("Control+a")
+    page.keyboard.type("0.5")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Control+a")
+    page.keyboard.type("-2")
+    page.keyboard.press("Enter")
+    assert active()["cls"] == "output"
+    page.click(".mlp-pg button.mlp-pg-export")
+    out = page.evaluate(CONFIG)["weights"][-1]
+    assert out["bias"] == [0.5] and out["kernel"][0] == [-2]
+
+
+def test_every_control_works_from_the_keyboard(widget_page, serve, open_page) -> None:
+    page_path = widget_page([playground_widget("spiral")], name="keyboard.html")
+    probe = open_page(f"{serve(page_path.parent)}/{page_path.name}")
+    page = widget_ready(probe)
+    keyboard_checks(page)
+    # a failed import's message goes with the next action that works
+    page.fill(".mlp-pg textarea.mlp-pg-json", "x,y,label\n1,2,3\n")
+    page.click(".mlp-pg button.mlp-pg-import-csv")
+    assert "invalid" in page.inner_text(".mlp-pg .mlp-pg-msg")
+    page.click(".mlp-pg button.mlp-pg-step")
+    assert page.inner_text(".mlp-pg .mlp-pg-msg") == ""
+    # Show test data and Discretize travel in the share link
+    page.check(".mlp-pg input.mlp-pg-show-test")
+    page.check(".mlp-pg input.mlp-pg-discretize")
+    assert "show_test=1" in page.url and "discretize=1" in page.url
+    again = widget_ready(open_page(page.url))
+    assert again.is_checked(".mlp-pg input.mlp-pg-show-test") and again.is_checked(".mlp-pg input.mlp-pg-discretize")
+    check_clean(probe)
+
+
+def layout_checks(page, name: str) -> dict:
+    """Every node and label of the diagram and of the output panel inside the widget, no horizontal scroll; a
+    screenshot; returns the diagram's spread (input column to output column, px)."""
+    boxes = page.evaluate("""() => {
+      const root = document.querySelector('.mlp-pg').getBoundingClientRect(), out = [];
+      for (const e of document.querySelectorAll('.mlp-pg svg.mlp-pg-network g.mlp-pg-node, .mlp-pg svg.mlp-pg-network text, .mlp-pg svg.mlp-pg-overlay text, .mlp-pg canvas.mlp-pg-heatmap')) {
+        const b = e.getBoundingClientRect();
+        if (b.left < root.left - 0.5 || b.right > root.right + 0.5 || b.top < root.top - 0.5 || b.bottom > root.bottom + 0.5) out.push(e.outerHTML.slice(0, 80));
+      }
+      const xs = [...document.querySelectorAll('.mlp-pg svg.mlp-pg-network g.mlp-pg-node')].map((g) => g.getBoundingClientRect());
+      const heat = document.querySelector('.mlp-pg canvas.mlp-pg-heatmap').getBoundingClientRect();
+      return { outside: out, spread: Math.max(...xs.map((b) => b.right)) - Math.min(...xs.map((b) => b.left)), heat: heat.width,
+               scroll: document.scrollingElement.scrollWidth - window.innerWidth,
+               own: document.querySelector('.mlp-pg').scrollWidth - document.querySelector('.mlp-pg').clientWidth };
+    }""")
+    assert boxes["outside"] == [], "clipped boxes"
+    assert boxes["scroll"] <= 0 and boxes["own"] <= 0, "horizontal scroll"
+    assert boxes["heat"] >= 260  # TF's output heatmap is about 260 px
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.locator(".mlp-pg").screenshot(path=str(ARTIFACTS / f"{name}.png"))
+    return boxes
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_room_at_1400_and_800_px(theme: str, widget_page, browser) -> None:
+    for width in (1400, 800):
+        page_path = widget_page([playground_widget("spiral")], theme=theme, width=width - 40, name=f"room-{theme}-{width}.html")
+        context = browser.new_context(viewport={"width": width, "height": 1000})
+        try:
+            page = context.new_page()
+            page.goto(page_path.resolve().as_uri())
+            widget_ready(SimpleNamespace(page=page))
+            boxes = layout_checks(page, f"static-{width}-{theme}")
+            if width == 1400:
+                assert boxes["spread"] >= 560  # TF spreads a 6-5 network over about 560 px
+        finally:
+            context.close()

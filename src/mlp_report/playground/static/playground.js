@@ -400,7 +400,7 @@ html[data-theme=dark] .mlp-pg,body[data-jp-theme-light=false] .mlp-pg{--pg-fg:#e
 .mlp-pg button.mlp-pg-round{width:26px;height:26px;border-radius:50%;padding:0;font-size:13px}
 .mlp-pg .mlp-pg-epoch{font-size:20px;font-variant-numeric:tabular-nums;color:var(--pg-fg)}
 .mlp-pg .mlp-pg-main{display:flex;flex-wrap:wrap;gap:12px;align-items:flex-start}
-.mlp-pg .mlp-pg-col-data{flex:0 0 112px}.mlp-pg .mlp-pg-ours{display:flex;flex-direction:column;gap:4px;margin-bottom:10px}.mlp-pg .mlp-pg-ours select{width:100%}.mlp-pg .mlp-pg-col-net{flex:1 1 300px;min-width:0;position:relative}.mlp-pg .mlp-pg-col-out{flex:0 0 ${HEAT_PX + AXIS + PAD + 4}px}
+.mlp-pg .mlp-pg-col-data{flex:0 0 112px}.mlp-pg .mlp-pg-ours{display:flex;flex-direction:column;gap:4px;margin-bottom:10px}.mlp-pg .mlp-pg-ours select{width:100%}.mlp-pg .mlp-pg-col-net{flex:1 1 260px;min-width:0;position:relative}.mlp-pg .mlp-pg-col-out{flex:0 0 ${HEAT_PX + AXIS + PAD + 4}px}
 .mlp-pg .mlp-pg-sets{display:grid;grid-template-columns:repeat(2,48px);gap:6px;margin-bottom:6px}
 .mlp-pg canvas.mlp-pg-dataset{width:48px;height:48px;border:2px solid var(--pg-border);border-radius:3px;cursor:pointer;opacity:.45;display:block;background:#fff}
 .mlp-pg canvas.mlp-pg-dataset:hover,.mlp-pg canvas.mlp-pg-dataset:focus-visible{opacity:.9}.mlp-pg canvas.mlp-pg-dataset.mlp-pg-selected{border-color:var(--pg-fg);opacity:1;box-shadow:0 1px 5px rgba(0,0,0,.2)}
@@ -694,7 +694,7 @@ function render({ model, el }) {
   const focusKey = () => {
     const a = root.getRootNode().activeElement;
     if (!a || a === root || !root.contains(a)) return null;
-    const attrs = ["data-feature", "data-dataset", "data-layer", "data-node", "data-param"].filter((k) => a.hasAttribute(k))
+    const attrs = (a.hasAttribute("data-feature") ? ["data-feature"] : ["data-dataset", "data-layer", "data-node", "data-param"]).filter((k) => a.hasAttribute(k))
       .map((k) => `[${k}="${a.getAttribute(k)}"]`).join("");
     return a.tagName.toLowerCase() + [...a.classList].filter((c) => !STATE.has(c)).map((c) => `.${c}`).join("") + attrs;
   };
