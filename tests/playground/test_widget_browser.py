@@ -537,6 +537,16 @@ def layout_checks(page, name: str) -> dict:
                scroll: document.scrollingElement.scrollWidth - window.innerWidth,
                own: document.querySelector('.mlp-pg').scrollWidth - document.querySelector('.mlp-pg').clientWidth };
     }""")
+    page.locator(".mlp-pg").scroll_into_view_if_needed()
+    covered = page.evaluate("""() => {
+      const root = document.querySelector('.mlp-pg'), b = root.getBoundingClientRect(), out = [];
+      for (let i = 0; i <= 10; i++) for (let k = 0; k <= 10; k++) {
+        const x = b.left + 2 + (b.width - 4) * i / 10, y = Math.max(b.top, 0) + 2 + (Math.min(b.bottom, innerHeight) - Math.max(b.top, 0) - 4) * k / 10;
+        const e = document.elementFromPoint(x, y);
+        if (e && !root.contains(e)) out.push(`${Math.round(x)},${Math.round(y)}: ${e.tagName}.${e.className}`);
+      }
+      return out; }""")
+    assert covered == [], "something of the page covers the widget"
     assert boxes["outside"] == [], "clipped boxes"
     assert boxes["scroll"] <= 0 and boxes["own"] <= 0, "horizontal scroll"
     assert boxes["heat"] >= 260  # TF's output heatmap is about 260 px
@@ -559,3 +569,29 @@ def test_room_at_1400_and_800_px(theme: str, widget_page, browser) -> None:
                 assert boxes["spread"] >= 560  # TF spreads a 6-5 network over about 560 px
         finally:
             context.close()
+
+
+@pytest.mark.slow
+def test_keyboard_and_room_on_the_built_book_page(request: pytest.FixtureRequest, serve, open_page, browser) -> None:
+    """The Task 4 page of the quick book: the keyboard checks, then the layout at 1,400 and 800 px in both themes
+    (the widget cell is full-width: at 1,400 px its diagram spreads at least as far as TF's)."""
+    given = os.environ.get("MLP_REPORT_BOOK_HTML")
+    html = Path(given) if given else request.getfixturevalue("quick_book") / "_build" / "html"
+    url = f"{serve(html)}/{BOOK_PAGE}"
+    probe = open_page(url)
+    keyboard_checks(widget_ready(probe))
+    check_clean(probe)
+    for theme in ("light", "dark"):
+        for width in (1400, 800):
+            context = browser.new_context(viewport={"width": width, "height": 1000})
+            try:
+                context.add_init_script(f"localStorage.setItem('mode', '{theme}'); localStorage.setItem('theme', '{theme}');")
+                page = context.new_page()
+                page.goto(url, wait_until="load")
+                widget_ready(SimpleNamespace(page=page))
+                assert page.evaluate("document.documentElement.dataset.theme") == theme
+                boxes = layout_checks(page, f"book-{width}-{theme}")
+                if width == 1400:
+                    assert boxes["spread"] >= 560  # TF spreads a 6-5 network over about 560 px
+            finally:
+                context.close()

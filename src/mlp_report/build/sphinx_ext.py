@@ -8,7 +8,9 @@ It makes a plain ``jupyter-book build .`` build the same book as ``make book``:
 * each chapter is rendered from its executed notebook (``_config.yml`` switches myst-nb's execution off);
 * a chapter whose executed notebook changed is re-read, so Sphinx re-renders only what changed;
 * the widget JavaScript (require.js, html-manager, anywidget) is copied from ``node_modules`` into
-  ``_static/widgets/`` of the HTML output, so the playground works offline with no extra step.
+  ``_static/widgets/`` of the HTML output, so the playground works offline with no extra step;
+* the book's own CSS (``build/static/mlp-report.css``) and theme templates (``build/templates/``) fix what
+  the theme leaves below WCAG AA (model-summary colours, the search and colour-mode buttons' names).
 """
 
 from __future__ import annotations
@@ -108,7 +110,18 @@ def _dedupe_scripts(app, pagename: str, templatename: str, context: dict[str, An
     scripts[:] = unique
 
 
+_HERE = Path(__file__).resolve().parent
+
+
+def _own_templates_and_css(app, config) -> None:
+    """The book's templates come before the theme's components; its CSS file is added to every page."""
+    config.templates_path.insert(0, str(_HERE / "templates"))
+    config.html_static_path.append(str(_HERE / "static"))
+
+
 def setup(app) -> dict[str, Any]:
+    app.connect("config-inited", _own_templates_and_css)
+    app.add_css_file("mlp-report.css")
     # emit_firstresult stops at the first handler returning a value, so run early
     app.connect("html-page-context", _dedupe_scripts, priority=100)
     _install_reader()
