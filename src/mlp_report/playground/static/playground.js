@@ -412,7 +412,7 @@ html[data-theme=dark] .mlp-pg,body[data-jp-theme-light=false] .mlp-pg{--pg-fg:#e
 .mlp-pg .mlp-pg-link{fill:none;stroke-dasharray:9 1}.mlp-pg .mlp-pg-link.mlp-pg-dead{stroke:var(--pg-muted)!important;stroke-dasharray:3 3;opacity:.6}
 .mlp-pg .mlp-pg-link-hover{fill:none;stroke:transparent;stroke-width:9;cursor:pointer;pointer-events:stroke}
 .mlp-pg .mlp-pg-node rect.mlp-pg-frame{fill:none;stroke:var(--pg-fg);stroke-width:1.5;rx:2}.mlp-pg .mlp-pg-node:hover rect.mlp-pg-frame{stroke:var(--pg-muted);stroke-width:2.5}.mlp-pg g.mlp-pg-feature.mlp-pg-off rect.mlp-pg-frame{stroke:var(--pg-border);stroke-dasharray:3 2}
-.mlp-pg g.mlp-pg-node{cursor:pointer}.mlp-pg g.mlp-pg-feature.mlp-pg-off image{opacity:.22}.mlp-pg g.mlp-pg-feature.mlp-pg-off text{fill:var(--pg-muted)}
+.mlp-pg g.mlp-pg-node{cursor:pointer}.mlp-pg g.mlp-pg-feature.mlp-pg-off foreignObject{opacity:.22}.mlp-pg g.mlp-pg-feature.mlp-pg-off text{fill:var(--pg-muted)}
 .mlp-pg rect.mlp-pg-bias{cursor:pointer;stroke:var(--pg-bg);stroke-width:.5}
 .mlp-pg g.mlp-pg-pm{cursor:pointer}.mlp-pg g.mlp-pg-pm circle{fill:var(--pg-panel);stroke:var(--pg-border)}.mlp-pg g.mlp-pg-pm:hover circle{stroke:var(--pg-btn)}.mlp-pg g.mlp-pg-pm text{font-size:13px;text-anchor:middle;dominant-baseline:central}
 .mlp-pg .mlp-pg-hovercard{position:absolute;display:none;z-index:5;background:var(--pg-bg);border:1px solid var(--pg-border);box-shadow:0 1px 4px rgba(0,0,0,.3);padding:3px 7px;border-radius:3px;white-space:nowrap;font-size:12px}
@@ -450,7 +450,7 @@ const SVGNS = "http://www.w3.org/2000/svg";
 export const NS = "mlp-pg";
 const ns = (names) => String(names).split(/\s+/).filter(Boolean).map((c) => `${NS}-${c}`).join(" ");
 function h(tag, attrs = {}, ...kids) {
-  const e = ["svg", "g", "path", "rect", "circle", "text", "image", "line", "title"].includes(tag) ? document.createElementNS(SVGNS, tag) : document.createElement(tag);
+  const e = ["svg", "g", "path", "rect", "circle", "text", "image", "line", "title", "foreignObject"].includes(tag) ? document.createElementNS(SVGNS, tag) : document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) if (k.startsWith("on")) e.addEventListener(k.slice(2), v); else if (v !== undefined && v !== null && v !== false) e.setAttribute(k, k === "class" ? ns(v) : v);
   e.append(...kids);
   return e;
@@ -554,12 +554,23 @@ async function firstOnPage(model) {
 /** The values of every neuron on the DENSITY x DENSITY grid over [-6, 6]^2 (row 0 at y = 6):
  * maps[l][j] for layer l (1 = first hidden, last = output), and the inputs' feature maps as maps[0]. */
 function gridMaps(sim) {
-  const c = sim.cfg, L = sim.layers, act = outputActivation(c.dataset), N = DENSITY;
-  const maps = [FEATURES.map(() => new Float32Array(N * N)), ...L.map((layer) => layer.bias.map(() => new Float32Array(N * N)))];
+  // the forward pass of forward() (same sums in the same order), without its per-point arrays: it runs
+  // DENSITY^2 times a frame
+  const c = sim.cfg, L = sim.layers, N = DENSITY, fns = c.features.map((f) => FEATURE_FN[f]), nl = L.length;
+  const acts = L.map((_, l) => ACT[l === nl - 1 ? outputActivation(c.dataset) : c.activation][0]);
+  const maps = [null, ...L.map((layer) => layer.bias.map(() => new Float32Array(N * N)))];
+  const first = new Float64Array(fns.length), bufs = L.map((layer) => new Float64Array(layer.bias.length));
   for (let r = 0; r < N; r++) for (let q = 0; q < N; q++) {
     const x = -DOMAIN + (2 * DOMAIN * q) / (N - 1), y = DOMAIN - (2 * DOMAIN * r) / (N - 1), k = r * N + q;
-    const { outs } = forward(L, featurize(x, y, c.features), c.activation, act);
-    for (let l = 1; l < outs.length; l++) { const o = outs[l], m = maps[l]; for (let j = 0; j < o.length; j++) m[j][k] = o[j]; }
+    for (let f = 0; f < fns.length; f++) first[f] = fns[f](x, y);
+    let input = first;
+    for (let l = 0; l < nl; l++) {
+      const K = L[l].kernel, B = L[l].bias, out = bufs[l], m = maps[l + 1], act = acts[l], nOut = B.length;
+      for (let j = 0; j < nOut; j++) out[j] = B[j];
+      for (let i = 0; i < input.length; i++) { const row = K[i], v = input[i]; for (let j = 0; j < nOut; j++) out[j] += row[j] * v; }
+      for (let j = 0; j < nOut; j++) { out[j] = act(out[j]); m[j][k] = out[j]; }
+      input = out;
+    }
   }
   return maps;
 }
@@ -588,7 +599,6 @@ function paint(canvas, values, n, discretize, alpha) {
   }
   ctx.putImageData(img, 0, 0);
 }
-const scratch = () => document.createElement("canvas");
 
 function render({ model, el }) {
   const sim = new Simulation(model.get("config"));
@@ -687,7 +697,6 @@ function render({ model, el }) {
 
   let playBtn, speedSel, heat, chart, overlay, msg, svg, card, netCol, lossEls = {};
   let linkEls = [], biasEls = [], nodeImgs = [], pointsLayer, ctl = {}, netWidth = 0;
-  const scratchCanvas = scratch(), inputUrls = new Map(); // the seven input maps never change: their images are cached
 
   // ---- focus survives a rebuild: the focused control is found again by its classes and data attributes ----
   const STATE = new Set(["selected", "on", "off", "dead"].map((c) => `${NS}-${c}`));
@@ -732,9 +741,10 @@ function render({ model, el }) {
     // node centres per layer: 0 inputs (active features only, at their fixed rows), 1.. hidden, last output
     const active = c.features.map((f) => FEATURES.indexOf(f));
     const pos = [active.map((f) => [xIn, y(f)]), ...c.hidden.map((n, l) => Array.from({ length: n }, (_, i) => [xs[l], y(i)])), [[xOut, y(0)]]];
-    const nodeBox = (l, j, x, yy, cls, label) => {
-      const img = h("image", { x, y: yy, width: NODE, height: NODE, preserveAspectRatio: "none", style: "image-rendering:auto" });
-      const g = h("g", { class: `node ${cls}`, "data-layer": l, "data-node": j }, img, h("rect", { class: "frame", x, y: yy, width: NODE, height: NODE }));
+    const nodeBox = (l, j, x, yy, cls, label) => { // the node's heatmap: a canvas painted in place every frame
+      const img = h("canvas", { width: DENSITY / REDUCE, height: DENSITY / REDUCE, style: "width:100%;height:100%;display:block" });
+      const g = h("g", { class: `node ${cls}`, "data-layer": l, "data-node": j }, h("foreignObject", { x, y: yy, width: NODE, height: NODE }, img),
+        h("rect", { class: "frame", x, y: yy, width: NODE, height: NODE }));
       if (label) g.append(label);
       return [g, img];
     };
@@ -1106,16 +1116,13 @@ function render({ model, el }) {
     paint(heat, big, DENSITY, discretize, 160);
     const shows = selected ? (selected.feature !== undefined ? FEATURES[selected.feature] : `${selected.layer}:${selected.index}`) : "output";
     heat.dataset.shows = shows;
-    // node heatmaps: the inputs' images are made once per (feature, discretize), the others every frame
+    // node heatmaps, painted in place: the inputs' only when their canvas is new or Discretize changed
     for (const { img, layer, index } of nodeImgs) {
-      let url;
       if (layer === 0) {
-        const key = `${index}:${discretize}`;
-        url = inputUrls.get(key);
-        if (!url) { paint(scratchCanvas, feats[index], DENSITY / REDUCE, discretize, 255); url = scratchCanvas.toDataURL(); inputUrls.set(key, url); }
-        if (img.getAttribute("href") === url) continue;
-      } else { paint(scratchCanvas, maps[layer][index], DENSITY / REDUCE, discretize, 255); url = scratchCanvas.toDataURL(); }
-      img.setAttribute("href", url);
+        if (img.dataset.painted === String(discretize)) continue;
+        img.dataset.painted = String(discretize);
+        paint(img, feats[index], DENSITY / REDUCE, discretize, 255);
+      } else paint(img, maps[layer][index], DENSITY / REDUCE, discretize, 255);
     }
     for (const { el, l, i, j } of linkEls) {
       const w = sim.layers[l].kernel[i][j] ?? 0, dead = !!sim.layers[l].dead?.[i]?.[j]; // cut by L1, as in nn.ts
