@@ -9,7 +9,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 STAMP := $(VENV)/.installed
 
-.PHONY: install book test lab clean benchmark report-check lint pdf pdf-check
+.PHONY: install book test lab clean benchmark benchmark-playground report-check lint pdf pdf-check
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,9 @@ lab: install  ## JupyterLab on the paired text notebooks (jupytext.toml pairs ch
 
 benchmark: install  ## fit vs compiled-loop speed (see README, Performance)
 	$(BIN)/python benchmarks/training_speed.py
+
+benchmark-playground: install  ## the widget's frames per second against TF Playground's build (see README)
+	$(BIN)/python benchmarks/playground_fps.py
 
 lint: install  ## ruff on the package, tests, tools and the chapters' code cells
 	$(BIN)/ruff check src tests benchmarks tools
