@@ -246,3 +246,18 @@ def test_network_outputs_agree_with_the_keras_model() -> None:
     model.set_weights(params)
     _, points = pg.grid(20)
     np.testing.assert_allclose(network_outputs(config, weights, points), pg.predict(model, points, config["features"]), atol=1e-6)
+
+
+def test_output_switches_are_traits_and_travel_in_the_export() -> None:
+    source = playground_widget("xor")
+    assert (source.show_test, source.discretize) == (False, False)
+    source.show_test = True
+    state = json.loads(source.export_json())
+    assert state["view"] == {"show_test": True, "discretize": False}
+    copy = PlaygroundWidget.from_json(state)
+    assert (copy.show_test, copy.discretize) == (True, False)
+    copy.import_json({key: value for key, value in state.items() if key != "view"})  # older exports: switches off
+    assert (copy.show_test, copy.discretize) == (False, False)
+    for bad in ({"show_test": "yes"}, {"zoom": True}, [True]):
+        with pytest.raises(ConfigError, match=r"view=.* is invalid: expected an object with true/false values for show_test, discretize"):
+            copy.import_json({**state, "view": bad})

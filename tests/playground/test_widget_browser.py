@@ -344,6 +344,9 @@ def test_a_new_view_shows_the_trained_state_and_views_stay_in_step(widget_page, 
     assert views.nth(1).locator("select.mlp-pg-speed").input_value() == "100"
     views.nth(0).locator("select.mlp-pg-learning_rate").select_option("0.3")
     assert views.nth(1).locator("select.mlp-pg-learning_rate").input_value() == "0.3"
+    views.nth(0).locator("input.mlp-pg-show-test").check()  # the output switches are synced traits
+    assert views.nth(1).locator("input.mlp-pg-show-test").is_checked()
+    assert views.nth(1).locator("svg.mlp-pg-overlay circle.mlp-pg-test").count() > 0
     check_clean(probe)
 
 

@@ -236,6 +236,8 @@ class PlaygroundWidget(anywidget.AnyWidget):
     * ``epoch`` and ``speed`` (epochs per animation frame while playing);
     * ``points``: own data ``[[x, y, label], ...]`` drawn on the output panel or imported from CSV (empty:
       the generated data set of ``config``), split into training and test by :func:`data_split`.
+    * ``show_test`` and ``discretize``: the output panel's *Show test data* and *Discretize output* switches
+      (also in the JSON export's ``view`` and in the book's share link).
 
     Setting ``weights`` from Python also sets ``losses`` (to the one point of those weights, see
     :func:`network_losses`), as the front end does. A new view of the widget (displaying it again, a
@@ -253,6 +255,8 @@ class PlaygroundWidget(anywidget.AnyWidget):
     epoch = traitlets.Int(0).tag(sync=True)
     speed = traitlets.Int(5).tag(sync=True)
     points = traitlets.List().tag(sync=True)
+    show_test = traitlets.Bool(False).tag(sync=True)
+    discretize = traitlets.Bool(False).tag(sync=True)
 
     def __init__(
         self,
@@ -327,9 +331,10 @@ class PlaygroundWidget(anywidget.AnyWidget):
         return keras_code(self.config, self.weights or initial_weights(self.config))
 
     def to_dict(self) -> dict[str, Any]:
-        """The exported state: format tag, config, epoch and weights (what the widget's Export writes)."""
+        """The exported state: format tag, config, epoch, weights and the output panel's switches (``view``),
+        what the widget's Export writes."""
         state = {"format": EXPORT_FORMAT, "version": 1, "config": dict(self.config), "epoch": self.epoch,
-                 "weights": list(self.weights)}
+                 "weights": list(self.weights), "view": {key: bool(getattr(self, key)) for key in VIEW_KEYS}}
         if self.points:
             state["points"] = list(self.points)
         return state
@@ -349,7 +354,10 @@ class PlaygroundWidget(anywidget.AnyWidget):
         weights = validate_weights(state["weights"], layer_sizes(config)) if state.get("weights") else []
         epoch = require_int("epoch", state.get("epoch", 0), minimum=0)
         points = validate_points(state.get("points", []))
+        view = validate_view(state.get("view", {}))
         with self.hold_sync():
+            for key in VIEW_KEYS:
+                setattr(self, key, view.get(key, False))
             self.losses = {"train": [], "test": []}
             self.points = points
             self.config = config
@@ -362,6 +370,16 @@ class PlaygroundWidget(anywidget.AnyWidget):
         widget = cls(**kwargs)
         widget.import_json(source)
         return widget
+
+
+VIEW_KEYS = ("show_test", "discretize")
+
+
+def validate_view(view: Any) -> dict[str, bool]:
+    """The ``view`` of an export: ``{"show_test": bool, "discretize": bool}`` (keys optional)."""
+    if not isinstance(view, Mapping) or set(view) - set(VIEW_KEYS) or not all(isinstance(v, bool) for v in view.values()):
+        raise invalid("view", _short(view), f"expected an object with true/false values for {', '.join(VIEW_KEYS)}")
+    return dict(view)
 
 
 def load_export(source: str | Path | Mapping[str, Any]) -> dict[str, Any]:
@@ -409,5 +427,6 @@ __all__ = [
     "preset_configs",
     "validate_config",
     "validate_points",
+    "validate_view",
     "validate_weights",
 ]

@@ -604,7 +604,7 @@ function render({ model, el }) {
   const sim = new Simulation(model.get("config"));
   let points = (model.get("points") || []).map((p) => p.slice());
   let running = false, frame = null, lastSync = 0, sent = null, message = "", ioText = "", selected = null, editing = false;
-  let showTest = false, discretize = false, drawClass = 0; // drawClass 0: not drawing, else the label of drawn points
+  let showTest = !!model.get("show_test"), discretize = !!model.get("discretize"), drawClass = 0; // drawClass 0: not drawing, else the label of drawn points
   let owner = false; // this view shares its config in the URL hash (see firstOnPage)
   const root = h("div", {}), style = h("style", {}, CSS);
   root.className = NS;
@@ -675,8 +675,18 @@ function render({ model, el }) {
   const onEpoch = () => { if (!running && model.get("epoch") !== sim.epoch) { sim.epoch = model.get("epoch"); draw(); } };
   const onSpeed = () => { if (speedSel) speedSel.value = String(model.get("speed")); };
   const onPresets = () => build();
+  const onView = () => { // Show test data / Discretize set from Python or another view
+    const t = !!model.get("show_test"), d = !!model.get("discretize");
+    if (t === showTest && d === discretize) return;
+    showTest = t; discretize = d;
+    const a = root.querySelector(`input.${NS}-show-test`), b = root.querySelector(`input.${NS}-discretize`);
+    if (a) a.checked = t;
+    if (b) b.checked = d;
+    drawPoints(); draw(); writeHash();
+  };
+  const setView = (patch) => { for (const [k, v] of Object.entries(patch)) model.set(k, v); model.save_changes(); };
   const listeners = { "change:config": onConfig, "change:weights": onWeights, "change:points": onPoints, "change:losses": onLosses,
-    "change:epoch": onEpoch, "change:speed": onSpeed, "change:presets": onPresets };
+    "change:epoch": onEpoch, "change:speed": onSpeed, "change:presets": onPresets, "change:show_test": onView, "change:discretize": onView };
   for (const [ev, fn] of Object.entries(listeners)) model.on(ev, fn);
 
   const play = (on) => {
@@ -911,8 +921,8 @@ function render({ model, el }) {
       h("div", { class: "legend" }, h("i", { "aria-hidden": "true" }), h("div", { class: "ticks", "aria-hidden": "true" }, h("span", {}, "−1"), h("span", {}, "0"), h("span", {}, "1")),
         h("div", {}, "Colors shows data, neuron and weight values.")),
       h("div", { class: "checks" },
-        check("show-test", "Show test data", showTest, (v) => { showTest = v; drawPoints(); }),
-        check("discretize", "Discretize output", discretize, (v) => { discretize = v; draw(); })),
+        check("show-test", "Show test data", showTest, (v) => { showTest = v; drawPoints(); setView({ show_test: v }); }),
+        check("discretize", "Discretize output", discretize, (v) => { discretize = v; draw(); setView({ discretize: v }); })),
       h("div", { class: "ctl" }, field("Draw points", drawSel),
         h("button", { class: "clear-points", title: "Start an empty data set to draw on", onclick: () => {
           play(false); points = []; sim.train = []; sim.test = []; sim.trainIn = []; sim.trainY = [];
@@ -1029,7 +1039,8 @@ function render({ model, el }) {
     const fileId = nextId();
     const port = h("div", { class: "io" },
       h("button", { class: "export", onclick: () => {
-        const state = { format: "mlp-report-playground", version: 1, config: sim.cfg, epoch: sim.epoch, weights: sim.layers };
+        const state = { format: "mlp-report-playground", version: 1, config: sim.cfg, epoch: sim.epoch, weights: sim.layers,
+          view: { show_test: showTest, discretize } };
         if (custom()) state.points = points;
         show(JSON.stringify(state));
         const a = h("a", { href: URL.createObjectURL(new Blob([io.value], { type: "application/json" })), download: "playground.json" });
@@ -1043,6 +1054,8 @@ function render({ model, el }) {
         if (errs.length || werr) { setMessage(errs.concat(werr || []).join("; ")); return; }
         // config first (rebuilds the data and network), then the weights, which the change:weights listener loads
         play(false); points = Array.isArray(s.points) ? s.points : []; model.set("points", points);
+        const view = (s && s.view) || {}; // the output panel's switches (optional)
+        model.set("show_test", view.show_test === true); model.set("discretize", view.discretize === true);
         model.set("config", cfg); model.set("epoch", s.epoch || 0); model.set("weights", s.weights); model.save_changes();
       } }, "Import JSON"),
       h("button", { class: "import-csv", title: "Points x, y, label (one per line) from the box below or a file", onclick: () => {
@@ -1164,11 +1177,7 @@ function render({ model, el }) {
     owner = first; root.dataset.hash = first ? "owner" : "no";
     if (first) { // the view's switches from the link (Show test data, Discretize)
       const flags = hashToViewFlags(location.hash);
-      if (flags.show_test !== showTest || flags.discretize !== discretize) {
-        showTest = flags.show_test; discretize = flags.discretize;
-        root.querySelector(`input.${NS}-show-test`).checked = showTest; root.querySelector(`input.${NS}-discretize`).checked = discretize;
-        drawPoints(); draw();
-      }
+      if (flags.show_test !== showTest || flags.discretize !== discretize) setView(flags); // onView shows them
     }
     const fromHash = first && hashToConfig(location.hash);
     if (!fromHash || JSON.stringify(fromHash) === JSON.stringify(sim.cfg)) return;
