@@ -503,6 +503,13 @@ def keyboard_checks(page) -> None:
     page.click(".mlp-pg button.mlp-pg-export")
     out = page.evaluate(CONFIG)["weights"][-1]
     assert out["bias"] == [0.5] and out["kernel"][0] == [-2]
+    # a second neuron: Esc returns to that neuron (not to the one edited before)
+    page.focus(".mlp-pg g.mlp-pg-hidden[data-layer='1'][data-node='1']")
+    page.keyboard.press("Enter")
+    assert page.locator(".mlp-pg .mlp-pg-hovercard input.mlp-pg-edit").count() == 1 + len(state["config"]["features"])
+    page.keyboard.press("Escape")
+    assert (active()["cls"], active()["layer"], active()["node"]) == ("hidden", "1", "1")
+    assert not page.locator(".mlp-pg .mlp-pg-hovercard").is_visible()
 
 
 def test_every_control_works_from_the_keyboard(widget_page, serve, open_page) -> None:

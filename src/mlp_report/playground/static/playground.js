@@ -851,7 +851,7 @@ function render({ model, el }) {
     return input;
   };
   function editCard(e, type, l, i, j) {
-    editing = true;
+    editing = true; card.onkeydown = null; card.onfocusout = null;
     const input = numberInput(l, i, j, i < 0 ? `Bias of neuron ${j + 1}, layer ${l + 1}` : `Weight from ${l ? `neuron ${i + 1}` : sim.cfg.features[i]} to neuron ${j + 1}, layer ${l + 1}`);
     const done = () => { editing = false; card.style.display = "none"; };
     input.addEventListener("keydown", (ev) => { if (ev.key === "Enter" || ev.key === "Escape") done(); });
@@ -869,13 +869,13 @@ function render({ model, el }) {
       return h("label", {}, text, input);
     });
     const close = (back) => {
-      editing = false; card.style.display = "none"; card.removeEventListener("focusout", out);
+      editing = false; card.style.display = "none"; card.onkeydown = null; card.onfocusout = null;
       if (back) { const again = root.querySelector(`g.${NS}-node[data-layer="${l + 1}"][data-node="${j}"]`); if (again) again.focus({ preventScroll: true }); }
     };
-    const out = (e) => { if (!card.contains(e.relatedTarget)) close(false); };
     card.replaceChildren(h("div", { class: "hint" }, "Enter or Esc: back to the neuron"), ...rows);
-    card.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === "Escape") { e.preventDefault(); close(true); } }, { once: false });
-    card.addEventListener("focusout", out);
+    // one handler of each kind at a time (properties, not listeners): the card is reused by every edit
+    card.onkeydown = (e) => { if (e.key === "Enter" || e.key === "Escape") { e.preventDefault(); close(true); } };
+    card.onfocusout = (e) => { if (!card.contains(e.relatedTarget)) close(false); };
     const r = g.getBoundingClientRect();
     cardAt(r.right, r.top);
     rows[0].querySelector("input").focus();
