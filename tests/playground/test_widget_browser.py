@@ -25,6 +25,7 @@ pytestmark = [pytest.mark.browser]
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "widget"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 BOOK_PAGE = "chapters/task4.html"
 RENDER_TIMEOUT = 20_000  # ms for the widget to appear
 TRAIN_TIMEOUT = 60_000  # ms for one preset to reach the target or its epoch cap
@@ -517,6 +518,15 @@ def test_every_control_works_from_the_keyboard(widget_page, serve, open_page) ->
     probe = open_page(f"{serve(page_path.parent)}/{page_path.name}")
     page = widget_ready(probe)
     keyboard_checks(page)
+    # a slider acts while it is dragged (input events), before the mouse is released
+    box = page.locator(".mlp-pg input.mlp-pg-batch_size").bounding_box()
+    page.mouse.move(box["x"] + 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + box["height"] / 2, steps=5)
+    shown = page.locator(".mlp-pg input.mlp-pg-batch_size").evaluate("(e) => e.parentElement.querySelector('b').textContent")
+    during = page.evaluate("() => document.querySelector('.mlp-pg input.mlp-pg-batch_size').value")
+    page.mouse.up()
+    assert int(shown) == int(during) > 1  # the label follows the config, which the drag has changed already
     # a failed import's message goes with the next action that works
     page.fill(".mlp-pg textarea.mlp-pg-json", "x,y,label\n1,2,3\n")
     page.click(".mlp-pg button.mlp-pg-import-csv")
@@ -577,6 +587,17 @@ def test_room_at_1400_and_800_px(theme: str, widget_page, browser) -> None:
             boxes = layout_checks(page, f"static-{width}-{theme}")
             if width == 1400:
                 assert boxes["spread"] >= 560  # TF spreads a 6-5 network over about 560 px
+            # no layout jump: the output panel stays where it is while the losses and accuracy change
+            where = "() => [...document.querySelectorAll('.mlp-pg canvas.mlp-pg-heatmap, .mlp-pg textarea')].map((e) => Math.round(e.getBoundingClientRect().top))"
+            before = page.evaluate(where)
+            for _ in range(3):
+                page.click(".mlp-pg button.mlp-pg-step")
+            assert page.evaluate(where) == before
+            # axe-core on the widget alone (WCAG 2.1 A/AA), with its help open
+            page.click(".mlp-pg details.mlp-pg-help summary")
+            page.add_script_tag(path=str(AXE))
+            violations = page.evaluate("async () => (await axe.run('.mlp-pg', { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })).violations.map((v) => [v.id, v.nodes.map((n) => n.target.join(' ')).slice(0, 3)])")
+            assert violations == [], f"axe-core: {violations}"
         finally:
             context.close()
 
