@@ -1036,6 +1036,7 @@ function render({ model, el }) {
     const io = h("textarea", { class: "json", "aria-label": "JSON, Keras code or CSV points", placeholder: "Export writes JSON or Keras code here; paste JSON (Import JSON) or CSV lines x, y, label (Import CSV)", oninput: () => { ioText = io.value; } });
     io.value = ioText;
     const show = (text) => { io.value = ioText = text; };
+    const fail = setMessage; // an import's error: shown until the next action that works
     const fileId = nextId();
     const port = h("div", { class: "io" },
       h("button", { class: "export", onclick: () => {
@@ -1048,10 +1049,10 @@ function render({ model, el }) {
       } }, "Export JSON"),
       h("button", { class: "import", onclick: () => {
         let s;
-        try { s = JSON.parse(io.value); } catch (err) { setMessage(`import: not valid JSON (${err.message})`); return; }
+        try { s = JSON.parse(io.value); } catch (err) { fail(`import: not valid JSON (${err.message})`); return; }
         const cfg = { ...DEFAULT_CONFIG, ...(s && s.config) }, errs = s && s.config ? checkConfig(cfg) : ["import: no \"config\" in the JSON"];
         const werr = errs.length ? null : checkWeights(s.weights, sizesOf(cfg));
-        if (errs.length || werr) { setMessage(errs.concat(werr || []).join("; ")); return; }
+        if (errs.length || werr) { fail(errs.concat(werr || []).join("; ")); return; }
         // config first (rebuilds the data and network), then the weights, which the change:weights listener loads
         play(false); points = Array.isArray(s.points) ? s.points : []; model.set("points", points);
         const view = (s && s.view) || {}; // the output panel's switches (optional)
@@ -1060,7 +1061,7 @@ function render({ model, el }) {
       } }, "Import JSON"),
       h("button", { class: "import-csv", title: "Points x, y, label (one per line) from the box below or a file", onclick: () => {
         let pts;
-        try { pts = parseCsv(io.value, isRegression(sim.cfg.dataset)); } catch (err) { setMessage(err.message); return; }
+        try { pts = parseCsv(io.value, isRegression(sim.cfg.dataset)); } catch (err) { fail(err.message); return; }
         play(false); points = pts; usePoints(sim, points, false); message = "";
         model.set("points", points.map((p) => p.slice())); sync(); build();
       } }, "Import CSV"),
