@@ -292,7 +292,7 @@ def stage_book(
     book = {"root": str(root), "profile": profile, "parameters": parameters}
     if not (stage / BOOK_FILE).is_file() or json.loads((stage / BOOK_FILE).read_text()) != book:
         atomic_write_text(stage / BOOK_FILE, json.dumps(book, indent=1, default=str))
-    run_env = {"MLP_REPORT_BATCH": "1", "MLP_REPORT_ROOT": str(root), **(env or {})}
+    run_env = {"MLP_REPORT_BATCH": "1", "MLP_REPORT_ROOT": str(root), "TF_CPP_MIN_LOG_LEVEL": "3", **(env or {})}
     wanted = set(only or [])
     handed: dict[str, str | None] = {}  # result files earlier chapters wrote -> their hash now
     executed = []
