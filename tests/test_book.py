@@ -171,19 +171,19 @@ def test_built_task4_page_loads_every_script_and_the_widget_trains(built_html, s
 
     probe = open_page(f"{serve(built_html)}/chapters/task4.html")
     page = probe.page
-    page.wait_for_selector(".pg .test-loss", timeout=30_000)
+    page.wait_for_selector(".mlp-pg .mlp-pg-test-loss", timeout=30_000)
     # every resource the page loaded, also those require.js loads later, answered 200 (responseStatus: Chromium)
     loaded = page.evaluate("() => performance.getEntriesByType('resource').map(e => [e.name, e.responseStatus])")
     assert any(url.endswith("/_static/widgets/anywidget.js") for url, _ in loaded)
     bad = [(url, status) for url, status in loaded if status != 200 and not url.endswith("/favicon.ico")]
     assert bad == [], f"requests that failed: {bad}"
-    page.locator(".pg").scroll_into_view_if_needed()
-    loss = "() => +document.querySelector('.pg .test-loss').dataset.value"
+    page.locator(".mlp-pg").scroll_into_view_if_needed()
+    loss = "() => +document.querySelector('.mlp-pg .mlp-pg-test-loss').dataset.value"
     start = page.evaluate(loss)
-    page.select_option(".pg select.speed", "20")
-    page.click(".pg button.play")
-    page.wait_for_function("() => +document.querySelector('.pg .epoch').dataset.value >= 50", timeout=60_000)
-    page.click(".pg button.play")
+    page.select_option(".mlp-pg select.mlp-pg-speed", "20")
+    page.click(".mlp-pg button.mlp-pg-play")
+    page.wait_for_function("() => +document.querySelector('.mlp-pg .mlp-pg-epoch').dataset.value >= 50", timeout=60_000)
+    page.click(".mlp-pg button.mlp-pg-play")
     assert page.evaluate(loss) < start, "Play did not lower the test loss"
     assert probe.console_errors == []
     assert probe.external_requests == []

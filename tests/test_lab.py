@@ -174,8 +174,8 @@ def _new_notebook_with_widget(base: str, page):
     _select_kernel_if_asked(page)
     _set_cell(page, 0, PLAYGROUND)
     page.keyboard.press("Shift+Enter")
-    view = page.locator(".pg").nth(0)
-    view.locator("button.play").wait_for(timeout=RUN_TIMEOUT)
+    view = page.locator(".mlp-pg").nth(0)
+    view.locator("button.mlp-pg-play").wait_for(timeout=RUN_TIMEOUT)
     return view
 
 
@@ -183,23 +183,23 @@ def test_widget_displayed_again_shows_the_same_trained_state(lab, lab_page) -> N
     base, _ = lab
     page, errors = lab_page
     view = _new_notebook_with_widget(base, page)
-    start = float(view.locator(".test-loss").get_attribute("data-value"))
-    view.locator("select.speed").select_option("20")
-    view.locator("button.play").click()
-    page.wait_for_function("() => +document.querySelector('.pg .epoch').dataset.value >= 40", timeout=60_000)
-    view.locator("button.play").click()  # pause
-    epoch = int(view.locator(".epoch").get_attribute("data-value"))
-    trained = float(view.locator(".test-loss").get_attribute("data-value"))
+    start = float(view.locator(".mlp-pg-test-loss").get_attribute("data-value"))
+    view.locator("select.mlp-pg-speed").select_option("20")
+    view.locator("button.mlp-pg-play").click()
+    page.wait_for_function("() => +document.querySelector('.mlp-pg .mlp-pg-epoch').dataset.value >= 40", timeout=60_000)
+    view.locator("button.mlp-pg-play").click()  # pause
+    epoch = int(view.locator(".mlp-pg-epoch").get_attribute("data-value"))
+    trained = float(view.locator(".mlp-pg-test-loss").get_attribute("data-value"))
     assert trained < start
 
     # display the same widget again: the new view shows the trained model, not a fresh one
     _set_cell(page, 1, "w")
     page.keyboard.press("Shift+Enter")
-    page.wait_for_function("() => document.querySelectorAll('.pg').length >= 2", timeout=30_000)
-    second = page.locator(".pg").nth(1)
-    second.locator(".epoch").wait_for()
-    assert int(second.locator(".epoch").get_attribute("data-value")) == epoch
-    assert float(second.locator(".test-loss").get_attribute("data-value")) == pytest.approx(trained)
+    page.wait_for_function("() => document.querySelectorAll('.mlp-pg').length >= 2", timeout=30_000)
+    second = page.locator(".mlp-pg").nth(1)
+    second.locator(".mlp-pg-epoch").wait_for()
+    assert int(second.locator(".mlp-pg-epoch").get_attribute("data-value")) == epoch
+    assert float(second.locator(".mlp-pg-test-loss").get_attribute("data-value")) == pytest.approx(trained)
     assert errors == []
 
 
@@ -207,10 +207,10 @@ def test_widget_trait_set_from_python_reaches_the_control(lab, lab_page) -> None
     base, _ = lab
     page, errors = lab_page
     view = _new_notebook_with_widget(base, page)
-    assert view.locator("select.speed").input_value() != "100"
+    assert view.locator("select.mlp-pg-speed").input_value() != "100"
     _set_cell(page, 1, "w.speed = 100")
     page.keyboard.press("Shift+Enter")
     page.wait_for_function(
-        "() => [...document.querySelectorAll('.pg select.speed')].every(s => s.value === '100')", timeout=15_000
+        "() => [...document.querySelectorAll('.mlp-pg select.mlp-pg-speed')].every(s => s.value === '100')", timeout=15_000
     )
     assert errors == []

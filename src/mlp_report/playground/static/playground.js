@@ -383,49 +383,49 @@ export const CLASSIFICATION_SETS = DATASETS.filter((d) => !isRegression(d));
 export const REGRESSION_SETS = DATASETS.filter(isRegression);
 const FEATURE_LABEL = { "x1": "X₁", "x2": "X₂", "x1^2": "X₁²", "x2^2": "X₂²", "x1*x2": "X₁X₂", "sin(x1)": "sin(X₁)", "sin(x2)": "sin(X₂)" };
 const DENSITY = 100, REDUCE = 4, NODE = 30, BIAS = 6, ROW = 50, TOP = 44, HEAT_PX = 200, AXIS = 22;
-const CSS = `.pg{--pg-fg:#333;--pg-muted:#777;--pg-bg:#fff;--pg-panel:#f7f7f7;--pg-border:#ddd;--pg-accent:#183d4e;--pg-btn:#183d4e;--pg-test:#000;--pg-train:#777;
+const CSS = `.mlp-pg{--pg-fg:#333;--pg-muted:#777;--pg-bg:#fff;--pg-panel:#f7f7f7;--pg-border:#ddd;--pg-accent:#183d4e;--pg-btn:#183d4e;--pg-test:#000;--pg-train:#777;
 font:12px/1.35 "Helvetica Neue",Helvetica,Arial,sans-serif;color:var(--pg-fg);background:var(--pg-bg);max-width:100%;box-sizing:border-box;position:relative}
-html[data-theme=dark] .pg,body[data-jp-theme-light=false] .pg{--pg-fg:#ddd;--pg-muted:#9aa;--pg-bg:#1e2226;--pg-panel:#262b30;--pg-border:#444;--pg-accent:#cfe3ee;--pg-btn:#3a7d9c;--pg-test:#fff;--pg-train:#999}
-.pg *{box-sizing:border-box}.pg .pg-top{display:flex;flex-wrap:wrap;gap:4px 12px;align-items:flex-end;background:var(--pg-panel);border-bottom:1px solid var(--pg-border);padding:6px 8px;margin-bottom:8px}
-.pg .field{display:flex;flex-direction:column;gap:1px}.pg .field>span,.pg h4{font-size:10px;text-transform:uppercase;letter-spacing:.04em;color:var(--pg-muted);font-weight:500;margin:0}
-.pg h4{font-size:11px;color:var(--pg-fg);font-weight:600;margin:0 0 4px}
-.pg select,.pg input[type=number]{font:inherit;color:var(--pg-fg);background:var(--pg-bg);border:0;border-bottom:1px solid var(--pg-border);padding:1px 0;max-width:100%}
-.pg input[type=number]{width:86px}.pg button{font:inherit;color:var(--pg-fg);background:var(--pg-bg);border:1px solid var(--pg-border);border-radius:3px;padding:1px 7px;cursor:pointer;width:auto;margin:0}
-.pg button:hover{border-color:var(--pg-btn)}.pg .ctl{display:flex;gap:6px;align-items:center}
-.pg button.play{width:40px;height:40px;border-radius:50%;background:var(--pg-btn);border:0;color:#fff;font-size:16px;padding:0}
-.pg button.round{width:26px;height:26px;border-radius:50%;padding:0;font-size:13px}
-.pg .epoch{font-size:20px;font-variant-numeric:tabular-nums;color:var(--pg-fg)}
-.pg .pg-main{display:flex;flex-wrap:wrap;gap:10px;align-items:flex-start}
-.pg .col-data{flex:0 0 100px}.pg .ours{display:flex;flex-direction:column;gap:4px;margin-bottom:10px}.pg .ours select{width:100%}.pg .col-net{flex:1 1 280px;min-width:0;max-width:470px;position:relative}.pg .col-out{flex:0 0 ${HEAT_PX + AXIS + 4}px}
-.pg .sets{display:grid;grid-template-columns:repeat(2,46px);gap:5px;margin-bottom:6px}
-.pg canvas.dataset{width:46px;height:46px;border:2px solid var(--pg-border);border-radius:3px;cursor:pointer;opacity:.35;display:block;background:#fff}
-.pg canvas.dataset:hover{opacity:.85}.pg canvas.dataset.selected{border-color:var(--pg-fg);opacity:1;box-shadow:0 1px 5px rgba(0,0,0,.2)}
-.pg label{display:block;margin:3px 0;font-size:11px;color:var(--pg-muted)}.pg label b{color:var(--pg-fg);font-weight:500}
-.pg input[type=range]{width:100%;margin:0;accent-color:var(--pg-btn)}
-.pg .layers{display:flex;align-items:center;gap:5px;margin-bottom:2px}
-.pg svg.network{display:block;width:100%;height:auto;overflow:visible;user-select:none}
-.pg svg text{fill:var(--pg-fg);font-size:11px}.pg svg .muted{fill:var(--pg-muted);font-size:10px}
-.pg .link{fill:none;stroke-dasharray:9 1}.pg .link.dead{stroke:var(--pg-muted)!important;stroke-dasharray:3 3;opacity:.6}
-.pg .link-hover{fill:none;stroke:transparent;stroke-width:9;cursor:pointer;pointer-events:stroke}
-.pg .node rect.frame{fill:none;stroke:var(--pg-fg);stroke-width:1.5;rx:2}.pg .node:hover rect.frame{stroke:var(--pg-muted);stroke-width:2.5}.pg g.feature.off rect.frame{stroke:none}
-.pg g.feature{cursor:pointer}.pg g.feature.off image{opacity:.22}.pg g.feature.off text{opacity:.45}
-.pg rect.bias{cursor:pointer;stroke:var(--pg-bg);stroke-width:.5}
-.pg g.pm{cursor:pointer}.pg g.pm circle{fill:var(--pg-panel);stroke:var(--pg-border)}.pg g.pm:hover circle{stroke:var(--pg-btn)}.pg g.pm text{font-size:13px;text-anchor:middle;dominant-baseline:central}
-.pg .hovercard{position:absolute;display:none;z-index:5;background:var(--pg-bg);border:1px solid var(--pg-border);box-shadow:0 1px 4px rgba(0,0,0,.3);padding:3px 7px;border-radius:3px;white-space:nowrap;font-size:12px}
-.pg .hovercard input{width:80px;font:inherit}
-.pg .losses{display:grid;grid-template-columns:auto auto;column-gap:8px;font-size:11px;color:var(--pg-muted)}.pg .losses b{color:var(--pg-fg);font-weight:500;font-variant-numeric:tabular-nums}
-.pg canvas.loss-chart{display:block;width:${HEAT_PX}px;height:44px;margin:3px 0 6px}
-.pg .heat{position:relative;width:${HEAT_PX + AXIS}px;height:${HEAT_PX + AXIS}px}
-.pg canvas.heatmap{position:absolute;left:0;top:0;background:#fff;width:${HEAT_PX}px;height:${HEAT_PX}px}
-.pg svg.overlay{position:absolute;left:0;top:0}.pg svg.overlay circle{stroke:#fff;stroke-width:1;stroke-opacity:.8;fill-opacity:.9}.pg svg.overlay circle.test{stroke:#000;stroke-opacity:.6}
-.pg svg.overlay .axis line,.pg svg.overlay .axis path{stroke:var(--pg-muted);fill:none}.pg svg.overlay text{font-size:9px;fill:var(--pg-muted)}
-.pg.drawing canvas.heatmap,.pg.drawing svg.overlay{cursor:crosshair}
-.pg .legend{width:${HEAT_PX}px;font-size:10px;color:var(--pg-muted);margin:4px 0}.pg .legend .ticks{display:flex;justify-content:space-between}
-.pg .legend i{display:block;height:8px;background:linear-gradient(90deg,#f59322,#e8eaeb,#0877bd)}
-.pg .checks label{display:flex;gap:4px;align-items:center;margin:2px 0;color:var(--pg-fg)}
-.pg .pg-io{margin-top:8px;border-top:1px solid var(--pg-border);padding-top:6px;display:flex;flex-wrap:wrap;gap:5px;align-items:center}
-.pg textarea{width:100%;height:64px;font:11px/1.3 monospace;color:var(--pg-fg);background:var(--pg-panel);border:1px solid var(--pg-border)}
-.pg .msg{color:#c0392b;min-height:0}.pg .note{color:var(--pg-muted);font-size:11px}`;
+html[data-theme=dark] .mlp-pg,body[data-jp-theme-light=false] .mlp-pg{--pg-fg:#ddd;--pg-muted:#9aa;--pg-bg:#1e2226;--pg-panel:#262b30;--pg-border:#444;--pg-accent:#cfe3ee;--pg-btn:#3a7d9c;--pg-test:#fff;--pg-train:#999}
+.mlp-pg *{box-sizing:border-box}.mlp-pg .mlp-pg-top{display:flex;flex-wrap:wrap;gap:4px 12px;align-items:flex-end;background:var(--pg-panel);border-bottom:1px solid var(--pg-border);padding:6px 8px;margin-bottom:8px}
+.mlp-pg .mlp-pg-field{display:flex;flex-direction:column;gap:1px}.mlp-pg .mlp-pg-field>span,.mlp-pg h4{font-size:10px;text-transform:uppercase;letter-spacing:.04em;color:var(--pg-muted);font-weight:500;margin:0}
+.mlp-pg h4{font-size:11px;color:var(--pg-fg);font-weight:600;margin:0 0 4px}
+.mlp-pg select,.mlp-pg input[type=number]{font:inherit;color:var(--pg-fg);background:var(--pg-bg);border:0;border-bottom:1px solid var(--pg-border);padding:1px 0;max-width:100%}
+.mlp-pg input[type=number]{width:86px}.mlp-pg button{font:inherit;color:var(--pg-fg);background:var(--pg-bg);border:1px solid var(--pg-border);border-radius:3px;padding:1px 7px;cursor:pointer;width:auto;margin:0}
+.mlp-pg button:hover{border-color:var(--pg-btn)}.mlp-pg .mlp-pg-ctl{display:flex;gap:6px;align-items:center}
+.mlp-pg button.mlp-pg-play{width:40px;height:40px;border-radius:50%;background:var(--pg-btn);border:0;color:#fff;font-size:16px;padding:0}
+.mlp-pg button.mlp-pg-round{width:26px;height:26px;border-radius:50%;padding:0;font-size:13px}
+.mlp-pg .mlp-pg-epoch{font-size:20px;font-variant-numeric:tabular-nums;color:var(--pg-fg)}
+.mlp-pg .mlp-pg-main{display:flex;flex-wrap:wrap;gap:10px;align-items:flex-start}
+.mlp-pg .mlp-pg-col-data{flex:0 0 100px}.mlp-pg .mlp-pg-ours{display:flex;flex-direction:column;gap:4px;margin-bottom:10px}.mlp-pg .mlp-pg-ours select{width:100%}.mlp-pg .mlp-pg-col-net{flex:1 1 280px;min-width:0;max-width:470px;position:relative}.mlp-pg .mlp-pg-col-out{flex:0 0 ${HEAT_PX + AXIS + 4}px}
+.mlp-pg .mlp-pg-sets{display:grid;grid-template-columns:repeat(2,46px);gap:5px;margin-bottom:6px}
+.mlp-pg canvas.mlp-pg-dataset{width:46px;height:46px;border:2px solid var(--pg-border);border-radius:3px;cursor:pointer;opacity:.35;display:block;background:#fff}
+.mlp-pg canvas.mlp-pg-dataset:hover{opacity:.85}.mlp-pg canvas.mlp-pg-dataset.mlp-pg-selected{border-color:var(--pg-fg);opacity:1;box-shadow:0 1px 5px rgba(0,0,0,.2)}
+.mlp-pg label{display:block;margin:3px 0;font-size:11px;color:var(--pg-muted)}.mlp-pg label b{color:var(--pg-fg);font-weight:500}
+.mlp-pg input[type=range]{width:100%;margin:0;accent-color:var(--pg-btn)}
+.mlp-pg .mlp-pg-layers{display:flex;align-items:center;gap:5px;margin-bottom:2px}
+.mlp-pg svg.mlp-pg-network{display:block;width:100%;height:auto;overflow:visible;user-select:none}
+.mlp-pg svg text{fill:var(--pg-fg);font-size:11px}.mlp-pg svg .mlp-pg-muted{fill:var(--pg-muted);font-size:10px}
+.mlp-pg .mlp-pg-link{fill:none;stroke-dasharray:9 1}.mlp-pg .mlp-pg-link.mlp-pg-dead{stroke:var(--pg-muted)!important;stroke-dasharray:3 3;opacity:.6}
+.mlp-pg .mlp-pg-link-hover{fill:none;stroke:transparent;stroke-width:9;cursor:pointer;pointer-events:stroke}
+.mlp-pg .mlp-pg-node rect.mlp-pg-frame{fill:none;stroke:var(--pg-fg);stroke-width:1.5;rx:2}.mlp-pg .mlp-pg-node:hover rect.mlp-pg-frame{stroke:var(--pg-muted);stroke-width:2.5}.mlp-pg g.mlp-pg-feature.mlp-pg-off rect.mlp-pg-frame{stroke:none}
+.mlp-pg g.mlp-pg-feature{cursor:pointer}.mlp-pg g.mlp-pg-feature.mlp-pg-off image{opacity:.22}.mlp-pg g.mlp-pg-feature.mlp-pg-off text{opacity:.45}
+.mlp-pg rect.mlp-pg-bias{cursor:pointer;stroke:var(--pg-bg);stroke-width:.5}
+.mlp-pg g.mlp-pg-pm{cursor:pointer}.mlp-pg g.mlp-pg-pm circle{fill:var(--pg-panel);stroke:var(--pg-border)}.mlp-pg g.mlp-pg-pm:hover circle{stroke:var(--pg-btn)}.mlp-pg g.mlp-pg-pm text{font-size:13px;text-anchor:middle;dominant-baseline:central}
+.mlp-pg .mlp-pg-hovercard{position:absolute;display:none;z-index:5;background:var(--pg-bg);border:1px solid var(--pg-border);box-shadow:0 1px 4px rgba(0,0,0,.3);padding:3px 7px;border-radius:3px;white-space:nowrap;font-size:12px}
+.mlp-pg .mlp-pg-hovercard input{width:80px;font:inherit}
+.mlp-pg .mlp-pg-losses{display:grid;grid-template-columns:auto auto;column-gap:8px;font-size:11px;color:var(--pg-muted)}.mlp-pg .mlp-pg-losses b{color:var(--pg-fg);font-weight:500;font-variant-numeric:tabular-nums}
+.mlp-pg canvas.mlp-pg-loss-chart{display:block;width:${HEAT_PX}px;height:44px;margin:3px 0 6px}
+.mlp-pg .mlp-pg-heat{position:relative;width:${HEAT_PX + AXIS}px;height:${HEAT_PX + AXIS}px}
+.mlp-pg canvas.mlp-pg-heatmap{position:absolute;left:0;top:0;background:#fff;width:${HEAT_PX}px;height:${HEAT_PX}px}
+.mlp-pg svg.mlp-pg-overlay{position:absolute;left:0;top:0}.mlp-pg svg.mlp-pg-overlay circle{stroke:#fff;stroke-width:1;stroke-opacity:.8;fill-opacity:.9}.mlp-pg svg.mlp-pg-overlay circle.mlp-pg-test{stroke:#000;stroke-opacity:.6}
+.mlp-pg svg.mlp-pg-overlay .mlp-pg-axis line,.mlp-pg svg.mlp-pg-overlay .mlp-pg-axis path{stroke:var(--pg-muted);fill:none}.mlp-pg svg.mlp-pg-overlay text{font-size:9px;fill:var(--pg-muted)}
+.mlp-pg.mlp-pg-drawing canvas.mlp-pg-heatmap,.mlp-pg.mlp-pg-drawing svg.mlp-pg-overlay{cursor:crosshair}
+.mlp-pg .mlp-pg-legend{width:${HEAT_PX}px;font-size:10px;color:var(--pg-muted);margin:4px 0}.mlp-pg .mlp-pg-legend .mlp-pg-ticks{display:flex;justify-content:space-between}
+.mlp-pg .mlp-pg-legend i{display:block;height:8px;background:linear-gradient(90deg,#f59322,#e8eaeb,#0877bd)}
+.mlp-pg .mlp-pg-checks label{display:flex;gap:4px;align-items:center;margin:2px 0;color:var(--pg-fg)}
+.mlp-pg .mlp-pg-io{margin-top:8px;border-top:1px solid var(--pg-border);padding-top:6px;display:flex;flex-wrap:wrap;gap:5px;align-items:center}
+.mlp-pg textarea{width:100%;height:64px;font:11px/1.3 monospace;color:var(--pg-fg);background:var(--pg-panel);border:1px solid var(--pg-border)}
+.mlp-pg .mlp-pg-msg{color:#c0392b;min-height:0}.mlp-pg .mlp-pg-note{color:var(--pg-muted);font-size:11px}`;
 const COLORS = [[245, 147, 34], [232, 234, 235], [8, 119, 189]];
 /** TF's colour scale: -1 orange, 0 grey, +1 blue, clamped. */
 function color(v) {
@@ -439,9 +439,14 @@ const SHADES = Array.from({ length: 31 }, (_, i) => color(2 * i / 30 - 1));
 export const shadeIndex = (v) => Math.max(0, Math.min(30, Math.floor((v + 1) / 2 * 31)));
 const linkWidth = (w) => 1 + 9 * Math.min(1, Math.abs(w) / 5); // d3 scale [0, 5] -> [1, 10], clamped
 const SVGNS = "http://www.w3.org/2000/svg";
+// Every class name of the widget is namespaced (the root "mlp-pg", the others "mlp-pg-<name>"): a host page's
+// global rules (JupyterLab's .hidden {display: none}, a theme's .node, .legend, ...) never reach the widget.
+// h() adds the prefix, so the view names classes plainly; CSS and querySelector spell them in full.
+export const NS = "mlp-pg";
+const ns = (names) => String(names).split(/\s+/).filter(Boolean).map((c) => `${NS}-${c}`).join(" ");
 function h(tag, attrs = {}, ...kids) {
   const e = ["svg", "g", "path", "rect", "circle", "text", "image", "line", "title"].includes(tag) ? document.createElementNS(SVGNS, tag) : document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) if (k.startsWith("on")) e.addEventListener(k.slice(2), v); else if (v !== undefined && v !== null && v !== false) e.setAttribute(k, v);
+  for (const [k, v] of Object.entries(attrs)) if (k.startsWith("on")) e.addEventListener(k.slice(2), v); else if (v !== undefined && v !== null && v !== false) e.setAttribute(k, k === "class" ? ns(v) : v);
   e.append(...kids);
   return e;
 }
@@ -564,7 +569,8 @@ function render({ model, el }) {
   let running = false, frame = null, lastSync = 0, sent = null, message = "", ioText = "", selected = null, editing = false;
   let showTest = false, discretize = false, drawClass = 0; // drawClass 0: not drawing, else the label of drawn points
   let owner = false; // this view shares its config in the URL hash (see firstOnPage)
-  const root = h("div", { class: "pg" }), style = h("style", {}, CSS);
+  const root = h("div", {}), style = h("style", {}, CSS);
+  root.className = NS;
   el.append(style, root);
   const custom = () => points.length > 0;
   const resetSim = () => { sim.reset(); if (custom()) usePoints(sim, points, false); };
@@ -789,7 +795,7 @@ function render({ model, el }) {
     const check = (cls, text, value, on) => { const b = h("input", { type: "checkbox", class: cls }); b.checked = value; b.addEventListener("change", () => on(b.checked)); return h("label", {}, b, text); };
     const regression = isRegression(c.dataset);
     const drawSel = select("draw-class", [[0, "off"], [1, regression ? "+1" : "blue (+1)"], [-1, regression ? "−1" : "orange (−1)"]], drawClass, (v) => {
-      drawClass = +v; root.classList.toggle("drawing", !!drawClass);
+      drawClass = +v; root.classList.toggle(`${NS}-drawing`, !!drawClass);
     });
     lossBox = h("div", { class: "losses" });
     chart = h("canvas", { class: "loss-chart", width: 2 * HEAT_PX, height: 88 });
@@ -821,7 +827,7 @@ function render({ model, el }) {
     const regression = isRegression(c.dataset);
     playBtn = h("button", { class: "play", "aria-label": running ? "Pause" : "Play", title: running ? "Pause" : "Play", onclick: () => play(!running) }, icon(running ? "pause" : "play"));
     speedSel = select("speed", [1, 5, 20, 100].map((v) => [v, String(v)]), model.get("speed") || 1, (v) => { model.set("speed", +v); model.save_changes(); });
-    const top = h("div", { class: "pg-top" },
+    const top = h("div", { class: "top" },
       h("div", { class: "ctl" },
         h("button", { class: "reset round", title: "Reset: same seeds, same data and initial weights", "aria-label": "Reset", onclick: () => { play(false); resetSim(); sync(); drawPoints(); draw(); } }, icon("reset")),
         playBtn,
@@ -885,7 +891,7 @@ function render({ model, el }) {
     io.value = ioText;
     const show = (text) => { io.value = ioText = text; };
     const fail = (text) => { message = text; msg.textContent = text; };
-    const port = h("div", { class: "pg-io" },
+    const port = h("div", { class: "io" },
       h("button", { class: "export", onclick: () => {
         const state = { format: "mlp-report-playground", version: 1, config: sim.cfg, epoch: sim.epoch, weights: sim.layers };
         if (custom()) state.points = points;
@@ -911,7 +917,7 @@ function render({ model, el }) {
       } }, "Import CSV"),
       h("input", { type: "file", class: "csv-file", accept: ".csv,text/csv,text/plain", style: "max-width:160px;font-size:11px", onchange: (e) => {
         const f = e.target.files && e.target.files[0];
-        if (f) f.text().then((t) => { show(t); root.querySelector("button.import-csv").click(); });
+        if (f) f.text().then((t) => { show(t); root.querySelector(`button.${NS}-import-csv`).click(); });
       } }),
       h("button", { class: "keras", title: "Python code that rebuilds this network with its weights in Keras", onclick: () => {
         show(kerasCode(sim.cfg, sim.layers));
@@ -919,8 +925,8 @@ function render({ model, el }) {
       } }, "Export as Keras code"),
       io);
     msg = h("div", { class: "msg" }, message);
-    root.classList.toggle("drawing", !!drawClass);
-    root.replaceChildren(top, h("div", { class: "pg-main" }, data, netCol, out), msg, port);
+    root.classList.toggle(`${NS}-drawing`, !!drawClass);
+    root.replaceChildren(top, h("div", { class: "main" }, data, netCol, out), msg, port);
     drawPoints();
     draw();
   }
@@ -942,7 +948,7 @@ function render({ model, el }) {
     for (const { el, l, i, j } of linkEls) {
       const w = sim.layers[l].kernel[i][j] ?? 0, dead = !!sim.layers[l].dead?.[i]?.[j]; // cut by L1, as in nn.ts
       el.setAttribute("data-weight", String(w));
-      el.classList.toggle("dead", dead);
+      el.classList.toggle(`${NS}-dead`, dead);
       el.style.stroke = rgb(w); el.style.strokeWidth = linkWidth(w);
     }
     for (const { el, l, j } of biasEls) { const b = sim.layers[l].bias[j]; el.setAttribute("data-bias", String(b)); el.style.fill = rgb(b); }
@@ -960,7 +966,7 @@ function render({ model, el }) {
       g.stroke();
     }
     chart.dataset.min = lo; chart.dataset.max = hi;
-    const ep = root.querySelector(".epoch");
+    const ep = root.querySelector(`.${NS}-epoch`);
     if (ep) { ep.textContent = epochText(sim.epoch); ep.dataset.value = sim.epoch; }
     msg.textContent = message;
   }
