@@ -141,27 +141,54 @@ def _dirty(page) -> bool:
     return page.locator(".lm-TabBar-tab.jp-mod-current.jp-mod-dirty").count() > 0
 
 
-def _outputs_text(page) -> str:
-    return "\n".join(page.locator(".jp-Notebook .jp-OutputArea-output").all_inner_texts())
+def _output_texts(notebook: dict) -> list[tuple[str, str]]:
+    """``(kind, text)`` of every output of a saved notebook: stream name or MIME type, and its text."""
+    found = []
+    for cell in notebook["cells"]:
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream":
+                found.append((out["name"], "".join(out["text"])))
+            elif out.get("output_type") == "error":
+                found.append(("error", f"{out['ename']}: {out['evalue']}"))
+            for mime, data in out.get("data", {}).items():
+                if mime.startswith("text/"):
+                    found.append((mime, "".join(data) if isinstance(data, list) else data))
+    return found
 
 
-def _run_chapter_without_edits(page, base: str, served: Path, chapter: str) -> None:
+def _run_chapter_without_edits(page, base: str, served: Path, chapter: str) -> dict:
     """Open ``chapter`` with Jupytext, check it stays unmodified, run every cell (the server's
-    MLP_REPORT_PROFILE=quick applies), and check the outputs: no traceback, no TensorFlow log line, no
-    stray value of a hidden cell."""
+    MLP_REPORT_PROFILE=quick applies) and save: the paired .ipynb gets the outputs, the .md stays as it
+    was. Returns the saved notebook, whose outputs have no traceback, no TensorFlow log line, nothing on
+    standard error and no stray value of a hidden cell."""
+    source = served / "chapters" / f"{chapter}.md"
+    original = source.read_text()
     _open_with_jupytext(page, base, f"chapters/{chapter}.md")
     page.wait_for_timeout(5_000)  # the widget manager, Jupytext and the kernel settle; nothing is edited
     assert not _dirty(page), f"{chapter} is marked modified right after opening"
     _run_menu(page, "Run All Cells")
     _wait_idle(page)
-    tracebacks = page.locator(".jp-RenderedText[data-mime-type='application/vnd.jupyter.error']").count()
-    assert tracebacks == 0, f"{chapter} raised in JupyterLab"
-    text = _outputs_text(page)
+    pair = served / "chapters" / f"{chapter}.ipynb"
+    page.keyboard.press("Control+s")  # saving writes the paired .ipynb with the outputs, not the .md
+    deadline = time.time() + 30
+    while not pair.is_file() and time.time() < deadline:
+        time.sleep(0.5)
+    assert pair.is_file(), "saving did not write the paired .ipynb"
+    time.sleep(1)
+    assert source.read_text() == original, "saving from JupyterLab changed the text notebook"
+    notebook = json.loads(pair.read_text())
+    outputs = _output_texts(notebook)
+    assert [t for kind, t in outputs if kind == "error"] == [], f"{chapter} raised in JupyterLab"
+    assert [t for kind, t in outputs if kind == "stderr"] == [], f"{chapter} wrote to standard error"
+    text = "\n".join(t for _, t in outputs)
     assert "Run settings: profile=quick" in text  # MLP_REPORT_PROFILE reached the chapter without an edit
     for noise in ("E0000", "I0000", "W0000", "PosixPath", "retracing", "oneDNN", "cuInit"):
         assert noise not in text, f"{chapter} shows {noise!r} in an output"
-    stderr = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").all_inner_texts()
-    assert stderr == [], f"{chapter} wrote to standard error: {stderr[:3]}"
+    return notebook
+
+
+def _images(notebook: dict) -> int:
+    return sum("image/png" in o.get("data", {}) for c in notebook["cells"] for o in c.get("outputs", []))
 
 
 def _close_without_saving(page) -> None:
@@ -180,27 +207,13 @@ def _git_clean(served: Path) -> str:
 def test_task0_shows_its_figures_and_values_and_saves_only_its_pair(lab, lab_page) -> None:
     base, served, _ = lab
     page, errors = lab_page
-    source = served / "chapters" / "task0.md"
-    original = source.read_text()
-    _run_chapter_without_edits(page, base, served, "task0")
+    notebook = _run_chapter_without_edits(page, base, served, "task0")
     # what the book shows where the prose glues it, the notebook shows under the cell that glues it
-    images = page.locator(".jp-Notebook .jp-OutputArea-output img").count()
-    assert images >= 2, f"Task 0 shows {images} figure(s) in JupyterLab"
-    text = _outputs_text(page)
+    assert _images(notebook) >= 2, f"Task 0 shows {_images(notebook)} figure(s) in JupyterLab"
+    text = "\n".join(t for _, t in _output_texts(notebook))
     for key in ("t0_train_size", "t0_val_accuracy", "t0_params"):
         assert key in text, f"the glued value {key} is not shown in JupyterLab"
     assert "Total params" in text  # model.summary() ran
-    page.keyboard.press("Control+s")  # saving writes the paired .ipynb with the outputs, not the .md
-    pair = served / "chapters" / "task0.ipynb"
-    deadline = time.time() + 30
-    while not pair.is_file() and time.time() < deadline:
-        time.sleep(0.5)
-    assert pair.is_file(), "saving did not write the paired .ipynb"
-    time.sleep(1)
-    notebook = json.loads(pair.read_text())
-    outputs = [o for c in notebook["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])]
-    assert any("image/png" in o.get("data", {}) for o in outputs)
-    assert source.read_text() == original, "saving from JupyterLab changed the text notebook"
     _close_without_saving(page)
     assert _git_clean(served) == ""
     assert errors == []
@@ -209,10 +222,9 @@ def test_task0_shows_its_figures_and_values_and_saves_only_its_pair(lab, lab_pag
 def test_task4_draws_every_figure_and_the_whole_playground(lab, lab_page) -> None:
     base, served, _ = lab
     page, errors = lab_page
-    _run_chapter_without_edits(page, base, served, "task4")
-    source = (served / "chapters" / "task4.md").read_text()
-    figures = source.count("glue_figure(")
-    images = page.locator(".jp-Notebook .jp-OutputArea-output img").count()
+    notebook = _run_chapter_without_edits(page, base, served, "task4")
+    figures = (served / "chapters" / "task4.md").read_text().count("glue_figure(")
+    images = _images(notebook)
     # 1 data-set figure, and per data set (3) its run, its neurons and its network diagram
     assert images >= 10, f"Task 4 shows {images} figures in JupyterLab ({figures} glue_figure calls)"
     view = page.locator(".mlp-pg").nth(0)
