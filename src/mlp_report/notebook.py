@@ -164,10 +164,14 @@ def glue_figure(name: str, fig) -> None:
     from myst_nb import glue as myst_glue
 
     myst_glue(name, fig, display=False)
-    if interactive():
-        from IPython.display import display
+    if interactive():  # the notebook shows the figure where the cell glues it; the book, where the prose does
+        import io
 
-        display(fig)  # the notebook shows the figure where the cell glues it; the book, where the prose does
+        from IPython.display import Image, display
+
+        png = io.BytesIO()
+        fig.savefig(png, format="png", bbox_inches="tight")  # as the inline backend draws it, whatever the backend
+        display(Image(data=png.getvalue(), format="png"))
     plt.close(fig)
 
 

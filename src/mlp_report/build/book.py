@@ -253,6 +253,8 @@ def execute_chapter(
             cwd=str(cwd or source.parent),
             progress_bar=False,
             log_output=False,
+            # the kernel's own start-up notices (TCP without encryption, ...) are not the chapter's
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
         )
     except papermill.PapermillExecutionError as exc:
         raise ChapterError(
