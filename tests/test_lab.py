@@ -227,6 +227,8 @@ def test_task4_draws_every_figure_and_the_whole_playground(lab, lab_page) -> Non
     images = _images(notebook)
     # 1 data-set figure, and per data set (3) its run, its neurons and its network diagram
     assert images >= 10, f"Task 4 shows {images} figures in JupyterLab ({figures} glue_figure calls)"
+    text = "\n".join(t for _, t in _output_texts(notebook))
+    assert "In the book's HTML only" in text and "**Play**" in text  # the {only} html block's stand-in
     view = page.locator(".mlp-pg").nth(0)
     view.locator("g.mlp-pg-node").first.wait_for(timeout=60_000)
     boxes = view.locator("g.mlp-pg-node").evaluate_all(

@@ -19,6 +19,8 @@ CELLS = [
     "glue('n_images', 5000)\nglue_percent('accuracy', 0.9731)\nglue('verdict', 'fewer');",
     "fig, ax = plt.subplots()\nax.plot([1, 2])\nglue_figure('curve', fig)",
     "glue('table', pd.DataFrame({'a': [1, 2]}));",
+    "from pathlib import Path\nfrom mlp_report.notebook import show_only_blocks\n"
+    "Path('c.md').write_text('Text.\\n\\n````{only} html\\nOnly on the web.\\n````\\n')\nshow_only_blocks('c.md')",
 ]
 
 
@@ -30,7 +32,7 @@ def _run(tmp_path: Path, parameters: dict | None = None) -> list[list[dict]]:
     path = tmp_path / "glue.ipynb"
     nbformat.write(nb, path)
     papermill.execute_notebook(str(path), str(path), parameters=parameters, kernel_name="python3",
-                               progress_bar=False, extra_arguments=["--IPKernelApp.log_level=ERROR"])
+                               progress_bar=False, cwd=str(tmp_path), extra_arguments=["--IPKernelApp.log_level=ERROR"])
     cells = json.loads(path.read_text())["cells"]
     return [c["outputs"] for c in cells if "injected-parameters" not in c["metadata"].get("tags", [])]
 
@@ -53,6 +55,8 @@ def test_a_notebook_run_by_hand_shows_what_it_glues(tmp_path, monkeypatch) -> No
                for o in outputs[3])
     assert any("text/html" in o.get("data", {}) and not o.get("metadata", {}).get("scrapbook") for o in outputs[4])
     assert not any(o.get("output_type") == "execute_result" for cell in outputs for o in cell)
+    stand_in = "".join(outputs[5][0]["data"]["text/markdown"])  # the {only} html block, shown in the notebook
+    assert stand_in.endswith("Only on the web.") and "HTML only" in stand_in
 
 
 @pytest.mark.slow

@@ -175,6 +175,26 @@ def glue_figure(name: str, fig) -> None:
     plt.close(fig)
 
 
+def show_only_blocks(chapter: str | Path, output: str = "html") -> None:
+    """In an interactive kernel, display the text of the chapter's ``{only} <output>`` blocks as Markdown.
+
+    JupyterLab's MyST renderer does not know Sphinx's ``{only}`` directive and shows an "Unknown Directive"
+    box instead of its content; a hidden cell calling this right after such a block is its stand-in in
+    the notebook. In the book (and with papermill) it does nothing: the page renders the block itself.
+    """
+    if not interactive():
+        return
+    import re
+
+    from IPython.display import Markdown, display
+
+    text = Path(chapter).read_text(encoding="utf-8")
+    fence = re.compile(r"^(?P<fence>`{3,}|~{3,})\{only\}\s*" + re.escape(output) + r"\s*\n(?P<body>.*?)^(?P=fence)\s*$",
+                       re.MULTILINE | re.DOTALL)
+    for block in fence.finditer(text):
+        display(Markdown(f"*In the book's {output.upper()} only:*\n\n" + block["body"].strip()))
+
+
 def read_notebook(path: str | Path) -> dict:
     return json.loads(Path(path).read_text())
 
