@@ -9,13 +9,16 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 STAMP := $(VENV)/.installed
 
-.PHONY: install book test lab clean benchmark benchmark-playground report-check lint pdf pdf-check
+.PHONY: install book test lab preview clean benchmark benchmark-playground report-check lint pdf pdf-check
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e ".[test]"
 	@if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --silent; fi
+	@# .venv sits inside this checkout, whose package.json says "type": "module" (the widget's JS is ES
+	@# modules): without this, node runs JupyterLab's own CommonJS scripts as ES modules and crashes
+	@echo '{"type": "commonjs"}' > $(VENV)/package.json
 	@touch $@
 
 install: $(STAMP)
@@ -44,9 +47,24 @@ pdf-check: install  ## checks on the PDF (after make pdf): text, captions, glued
 report-check: install  ## checks on the executed full-profile notebooks (after make book)
 	$(BIN)/python -m pytest tests/report --full-report .cache/book/full
 
+# make lab PROFILE=quick LAB_ARGS="--no-browser --port 8899": chapters run in Lab use that profile
+# (MLP_REPORT_PROFILE, honoured by each chapter's first cell when papermill injected nothing), without
+# an edit of the chapter. .jupyter/labconfig holds this repository's Lab defaults (autosave off).
+PROFILE  ?=
+LAB_ARGS ?=
+LAB_ENV  := TF_CPP_MIN_LOG_LEVEL=3 JUPYTER_CONFIG_PATH="$(CURDIR)/.jupyter$(if $(JUPYTER_CONFIG_PATH),:$(JUPYTER_CONFIG_PATH))" \
+  $(if $(PROFILE),MLP_REPORT_PROFILE=$(PROFILE))
+
 lab: install  ## JupyterLab on the paired text notebooks (jupytext.toml pairs chapters/*.md with .ipynb)
 	@$(BIN)/python -c "import jupyterlab, jupyterlab_myst" 2>/dev/null || $(BIN)/python -m pip install -q -e ".[test,lab]"
-	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/chapters $(if $(filter 0,$(shell id -u)),--allow-root,)
+	$(LAB_ENV) $(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/chapters \
+	  $(if $(filter 0,$(shell id -u)),--allow-root,) $(LAB_ARGS)
+
+# make preview [PROFILE=quick] [PREVIEW_ARGS="--port 8001 --open-browser"]
+PREVIEW_ARGS ?=
+preview: install  ## the book served on http://127.0.0.1:8000, rebuilt (only what changed) on every save
+	@$(BIN)/python -c "import sphinx_autobuild" 2>/dev/null || $(BIN)/python -m pip install -q -e ".[test,lab]"
+	$(BIN)/python -m mlp_report.build.preview $(if $(PROFILE),--profile $(PROFILE)) $(PREVIEW_ARGS)
 
 benchmark: install  ## fit vs compiled-loop speed (see README, Performance)
 	$(BIN)/python benchmarks/training_speed.py

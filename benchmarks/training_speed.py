@@ -17,7 +17,7 @@ import shutil
 import tempfile
 import time
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 from mlp_report.data import load_mnist  # noqa: E402
 from mlp_report.hyperparams import Study  # noqa: E402

@@ -118,8 +118,9 @@ def test_stage_executes_only_what_changed(tiny_book, tmp_path):
     assert _executed(root, stage) == ["first", "second"]
     assert _executed(root, stage) == []  # nothing changed
     _write_chapter(root / "chapters" / "second.md", reader, prose="Edited prose.")
-    assert _executed(root, stage) == ["second"]  # prose of one chapter: that chapter only
-    _write_chapter(root / "chapters" / "first.md", writer.replace("VALUE", "1"), prose="Edited too.")
+    assert _executed(root, stage) == []  # prose only: the executed notebook takes the text, nothing runs
+    assert "Edited prose." in (stage / "chapters" / "second.ipynb").read_text()
+    _write_chapter(root / "chapters" / "first.md", writer.replace("VALUE", "1") + "\nunused = 1", prose="Edited too.")
     assert _executed(root, stage) == ["first"]  # same result file content: the reader stays valid
     _write_chapter(root / "chapters" / "first.md", writer.replace("VALUE", "2"))
     assert _executed(root, stage) == ["first", "second"]  # a changed hand-over re-executes its reader

@@ -124,6 +124,17 @@ def test_good_parameters_pass_with_and_without_injection(chapter):
     assert default.profile == "full"
 
 
+@pytest.mark.parametrize("chapter", sorted(KNOBS))
+def test_lab_profile_from_the_environment_unless_papermill_injected_one(chapter, monkeypatch):
+    monkeypatch.setenv("MLP_REPORT_PROFILE", "quick")  # make lab PROFILE=quick
+    assert first_cell_settings(chapter, {}, inject=False).profile == "quick"  # the cell says "full"
+    monkeypatch.setenv("MLP_REPORT_PROFILE", "full")
+    assert first_cell_settings(chapter, {"profile": "quick"}).profile == "quick"  # the book's injection wins
+    monkeypatch.setenv("MLP_REPORT_PROFILE", "fast")
+    with pytest.raises(ConfigError, match="MLP_REPORT_PROFILE='fast' is invalid: expected one of 'quick', 'full'"):
+        first_cell_settings(chapter, {}, inject=False)
+
+
 def test_injected_names_come_from_papermills_cell_only():
     lab = {"In": ["", "profile = 'quick'\nfoo = 1\n", "x = 2"]}  # JupyterLab: no injected cell, nothing checked
     assert injected_parameters(lab) == []

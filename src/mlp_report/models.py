@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import os
+from .quiet import import_tensorflow  # noqa: E402
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+import_tensorflow()
 
 import keras  # noqa: E402
 

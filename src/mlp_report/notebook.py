@@ -1,8 +1,17 @@
-"""Glue helpers for the chapters, and readers of executed notebooks for the tests and report checks."""
+"""Glue helpers for the chapters, and readers of executed notebooks for the tests and report checks.
+
+In a book run (papermill, from :mod:`mlp_report.build.book`) a glued value is recorded only
+(``display=False``): the prose shows it where a role or ``{glue:figure}`` names it. Run interactively
+(JupyterLab, or any kernel papermill did not parameterize), the cell that glues also *shows* what it
+glued, as the page would: figures and tables in full, values in one compact block per cell
+(``name = value``), so a writer sees in the notebook what the book will print. The book's executed
+notebooks are byte for byte what they were without this.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -23,6 +32,66 @@ class Text:
 
     def _repr_markdown_(self) -> str:
         return self.text
+
+
+BATCH_ENV = "MLP_REPORT_BATCH"  # set by the book's executor (mlp_report.build.book.stage_book)
+
+
+def interactive() -> bool:
+    """True in a kernel a person drives: an IPython kernel that neither the book's executor nor papermill
+    runs. The book sets ``MLP_REPORT_BATCH``; papermill, run by hand, leaves its ``# Parameters`` cell in
+    the history."""
+    if os.environ.get(BATCH_ENV):
+        return False
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython ships with ipykernel
+        return False
+    shell = get_ipython()
+    if shell is None or type(shell).__name__ != "ZMQInteractiveShell":
+        return False  # plain Python or a terminal IPython: nothing renders rich output
+    from .profiles import injected_parameters
+
+    return not injected_parameters(shell.user_ns)
+
+
+class GluedValues:
+    """The values one cell glued, shown as one compact block (updated in place as the cell glues more)."""
+
+    def __init__(self) -> None:
+        self.items: dict[str, str] = {}
+
+    def __repr__(self) -> str:
+        return "\n".join(f"{name} = {shown}" for name, shown in self.items.items())
+
+    def _repr_markdown_(self) -> str:
+        rows = "".join(f"| `{name}` | {shown.replace('|', chr(92) + '|')} |\n" for name, shown in self.items.items())
+        return "| glued | value |\n|:--|:--|\n" + rows
+
+
+_shown: dict[str, Any] = {"cell": None, "values": None, "handle": None}
+
+
+def _current_cell() -> Any:
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    return getattr(shell, "execution_count", None)
+
+
+def _show_value(name: str, value: Any) -> None:
+    """Add ``name = value`` to this cell's block of glued values (a new block in a new cell)."""
+    from IPython.display import display
+
+    shown = value.text if isinstance(value, Text) else repr(value)
+    cell = _current_cell()
+    if _shown["cell"] != cell or _shown["handle"] is None:
+        _shown.update(cell=cell, values=GluedValues(), handle=None)
+    _shown["values"].items[name] = " ".join(shown.split())
+    if _shown["handle"] is None:
+        _shown["handle"] = display(_shown["values"], display_id=True)
+    else:
+        _shown["handle"].update(_shown["values"])
 
 
 def plain(value: Any) -> Any:
@@ -49,7 +118,18 @@ def glue(name: str, value: Any) -> Any:
     else:
         shown = value
     myst_glue(name, shown, display=False)
+    if interactive():
+        if _is_dataframe(value) or not _is_scalar(value):
+            from IPython.display import display
+
+            display(shown)
+        else:
+            _show_value(name, shown)
     return value
+
+
+def _is_scalar(value: Any) -> bool:
+    return isinstance(value, (int, float, str, bool, Text)) or value is None
 
 
 def glue_all(facts: Mapping[str, Any], prefix: str = "") -> Mapping[str, Any]:
@@ -84,7 +164,35 @@ def glue_figure(name: str, fig) -> None:
     from myst_nb import glue as myst_glue
 
     myst_glue(name, fig, display=False)
+    if interactive():  # the notebook shows the figure where the cell glues it; the book, where the prose does
+        import io
+
+        from IPython.display import Image, display
+
+        png = io.BytesIO()
+        fig.savefig(png, format="png", bbox_inches="tight")  # as the inline backend draws it, whatever the backend
+        display(Image(data=png.getvalue(), format="png"))
     plt.close(fig)
+
+
+def show_only_blocks(chapter: str | Path, output: str = "html") -> None:
+    """In an interactive kernel, display the text of the chapter's ``{only} <output>`` blocks as Markdown.
+
+    JupyterLab's MyST renderer does not know Sphinx's ``{only}`` directive and shows an "Unknown Directive"
+    box instead of its content; a hidden cell calling this right after such a block is its stand-in in
+    the notebook. In the book (and with papermill) it does nothing: the page renders the block itself.
+    """
+    if not interactive():
+        return
+    import re
+
+    from IPython.display import Markdown, display
+
+    text = Path(chapter).read_text(encoding="utf-8")
+    fence = re.compile(r"^(?P<fence>`{3,}|~{3,})\{only\}\s*" + re.escape(output) + r"\s*\n(?P<body>.*?)^(?P=fence)\s*$",
+                       re.MULTILINE | re.DOTALL)
+    for block in fence.finditer(text):
+        display(Markdown(f"*In the book's {output.upper()} only:*\n\n" + block["body"].strip()))
 
 
 def read_notebook(path: str | Path) -> dict:

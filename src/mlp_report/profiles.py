@@ -8,6 +8,7 @@ the top of the chapter with a message naming the parameter, the value and what i
 from __future__ import annotations
 
 import ast
+import os
 from collections.abc import Callable, Mapping
 from types import SimpleNamespace
 from typing import Any
@@ -156,6 +157,7 @@ PROFILES: dict[str, dict[str, dict[str, Any]]] = {
 }
 
 
+PROFILE_ENV = "MLP_REPORT_PROFILE"  # `make lab PROFILE=quick`: the profile of chapters run by hand
 PAPERMILL_HEADER = "# Parameters"  # the first line of the cell papermill injects (its Python translator)
 
 
@@ -203,9 +205,15 @@ def resolve(
 
     A chapter passes ``namespace=globals()``: then a parameter papermill injected that the chapter does
     not know (a typo such as ``-p seed 7`` where ``seeds`` is meant) stops it here, before any work.
+    When papermill injected no ``profile`` (a chapter run in JupyterLab), ``MLP_REPORT_PROFILE`` replaces
+    the parameters cell's default, so a quick run needs no edit of the chapter.
     """
     require_choice("chapter", chapter, PROFILES)
-    check_names(chapter, [*injected_parameters(namespace), *overrides])
+    injected = injected_parameters(namespace)
+    check_names(chapter, [*injected, *overrides])
+    if namespace is not None and "profile" not in injected and os.environ.get(PROFILE_ENV):
+        profile = os.environ[PROFILE_ENV]
+        require_choice(PROFILE_ENV, profile, PROFILE_NAMES)
     require_choice("profile", profile, PROFILE_NAMES)
     knobs = KNOBS[chapter]
     values = dict(PROFILES[chapter][profile])

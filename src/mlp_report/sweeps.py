@@ -232,8 +232,9 @@ def _worker_init(threads: int, parent: int | None = None) -> None:
         _die_with_parent(parent)
     # Ctrl-C or a kernel shutdown interrupts the parent, which stops the pool; workers stay quiet.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    import tensorflow as tf
+    from .quiet import import_tensorflow
+
+    tf = import_tensorflow()
 
     tf.config.threading.set_intra_op_parallelism_threads(threads)
     tf.config.threading.set_inter_op_parallelism_threads(threads)

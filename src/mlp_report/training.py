@@ -13,13 +13,14 @@ from __future__ import annotations
 import functools
 import json
 import logging
-import os
 import time
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+from .quiet import import_tensorflow  # noqa: E402
+
+import_tensorflow()
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402

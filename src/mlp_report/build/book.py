@@ -5,7 +5,8 @@ executed by papermill with a profile into a *stage* folder (default ``.cache/boo
 which ``jupyter-book clean`` keeps). A manifest beside each executed notebook records what the run
 depended on: the chapter's text, the package modules it imports (transitively), the parameters, the
 MNIST files and the result files earlier chapters handed to it (Task 1's best setting). A chapter is
-executed again only when one of these changed or its own result files are gone.
+executed again only when one of these changed or its own result files are gone; when only the prose of
+its markdown cells changed, the executed notebook takes the new text without running anything.
 
 The Sphinx extension :mod:`mlp_report.build.sphinx_ext` calls :func:`stage_book` when a build starts and
 renders each chapter from its executed notebook, so ``jupyter-book build .`` and ``make book`` (which
@@ -200,8 +201,11 @@ def chapter_key(
     # the cells and the book's own metadata; Jupytext's header and the kernel's display name do not matter
     metadata = {k: v for k, v in notebook.metadata.items() if k not in ("jupytext", "kernelspec")}
     cells = [[c.cell_type, c.source, c.metadata] for c in notebook.cells]
+    # the same without the prose: when only the text of markdown cells changed, nothing is executed again
+    code = [[t, src if t == "code" else None, meta] for t, src, meta in cells]
     parts = {
         "chapter": _sha(json.dumps([cells, metadata], sort_keys=True, default=str).encode()),
+        "code": _sha(json.dumps([code, metadata], sort_keys=True, default=str).encode()),
         "profile": profile,
         "parameters": {k: parameters[k] for k in sorted(parameters)},
         "package": package_dependencies(_chapter_code(notebook)),
@@ -249,6 +253,8 @@ def execute_chapter(
             cwd=str(cwd or source.parent),
             progress_bar=False,
             log_output=False,
+            # the kernel's own start-up notices (TCP without encryption, ...) are not the chapter's
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
         )
     except papermill.PapermillExecutionError as exc:
         raise ChapterError(
@@ -269,6 +275,22 @@ def execute_chapter(
     nbformat.write(executed, running)
     os.replace(running, output)
     return output
+
+
+def update_prose(source: Path, executed: Path) -> None:
+    """Give the executed notebook ``executed`` the markdown text of ``source`` (same cells otherwise)."""
+    import jupytext
+    import nbformat
+
+    text = [c for c in jupytext.read(source).cells]
+    notebook = nbformat.read(executed, as_version=4)
+    ran = [c for c in notebook.cells if "injected-parameters" not in c.metadata.get("tags", [])]
+    if [c.cell_type for c in ran] != [c.cell_type for c in text]:
+        raise ValueError(f"{executed} does not have the cells of {source}")
+    for cell, new in zip(ran, text, strict=True):
+        if cell.cell_type == "markdown":
+            cell.source = new.source
+    atomic_write_text(executed, nbformat.writes(notebook))
 
 
 def stage_book(
@@ -292,7 +314,7 @@ def stage_book(
     book = {"root": str(root), "profile": profile, "parameters": parameters}
     if not (stage / BOOK_FILE).is_file() or json.loads((stage / BOOK_FILE).read_text()) != book:
         atomic_write_text(stage / BOOK_FILE, json.dumps(book, indent=1, default=str))
-    run_env = {"MLP_REPORT_BATCH": "1", "MLP_REPORT_ROOT": str(root), **(env or {})}
+    run_env = {"MLP_REPORT_BATCH": "1", "MLP_REPORT_ROOT": str(root), "TF_CPP_MIN_LOG_LEVEL": "3", **(env or {})}
     wanted = set(only or [])
     handed: dict[str, str | None] = {}  # result files earlier chapters wrote -> their hash now
     executed = []
@@ -309,6 +331,15 @@ def stage_book(
             and manifest.get("key") == key
             and all(_file_hashes([p])[p] == h for p, h in outputs.items())
         )
+        code_key = _sha(json.dumps({k: v for k, v in parts.items() if k != "chapter"}, sort_keys=True, default=str).encode())
+        if (not fresh and not force and target.is_file() and manifest.get("code_key") == code_key
+                and all(_file_hashes([p])[p] == h for p, h in outputs.items())):
+            # only prose changed: the executed notebook takes the new text, its outputs stay
+            update_prose(root / f"{chapter}.md", target)
+            manifest = {**manifest, "key": key, "depends": parts}
+            atomic_write_text(manifest_path, json.dumps(manifest, indent=1, default=str))
+            log(f"updated the prose of {chapter} (nothing executed)")
+            fresh = True
         if not fresh and wanted and name not in wanted:
             if not target.exists():
                 raise FileNotFoundError(f"{target} was never executed: run without --only first.")
@@ -321,7 +352,7 @@ def stage_book(
             )
             after = _results_snapshot(profile)
             outputs = _file_hashes(p for p, mtime in after.items() if before.get(p) != mtime)
-            manifest = {"key": key, "depends": parts, "outputs": outputs,
+            manifest = {"key": key, "code_key": code_key, "depends": parts, "outputs": outputs,
                         "seconds": round(time.perf_counter() - start, 1)}
             atomic_write_text(manifest_path, json.dumps(manifest, indent=1, default=str))
             log(f"executed {chapter} ({profile}) in {manifest['seconds']:.0f} s")

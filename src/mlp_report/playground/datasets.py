@@ -14,7 +14,7 @@ import numpy as np
 
 from ..validation import ConfigError, invalid, require_choice, require_float, require_int
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 from .constants import (
     DATASETS,
     DENSITY,

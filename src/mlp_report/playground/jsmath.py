@@ -10,7 +10,7 @@ import struct
 
 from ..validation import invalid, require_int
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 from .constants import UINT32
 
 # ---------------------------------------------------------------------------------------------------

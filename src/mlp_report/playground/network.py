@@ -12,9 +12,10 @@ from typing import Any
 
 import numpy as np
 
+from ..quiet import import_tensorflow
 from ..validation import ConfigError, invalid, require_choice, require_float, require_int
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 from .constants import (
     ACTIVATIONS,
     DENSITY,
@@ -115,6 +116,7 @@ def build_model(
     and is linear for ``"regression"``. The initial weights are those of :func:`init_params` with ``seed``
     (``None`` keeps Keras' own uniform [-0.5, 0.5] / 0.1 initialisers, unseeded).
     """
+    import_tensorflow()
     import keras
 
     sizes = layer_sizes(n_inputs, hidden)
@@ -191,7 +193,7 @@ def _trainer(
     """An XLA-compiled function running a whole training; cached, so seeds and data sets of one shape
     share one compilation. Parameters travel as tensors through ``model.stateless_call``, the dead-link
     masks (one per kernel) beside them."""
-    import tensorflow as tf
+    tf = import_tensorflow()
 
     key = (sizes, activation, n_train, n_test, batch_size, epochs, regularization, problem)
     if key in _TRAINERS:
@@ -290,7 +292,7 @@ def train(
     weights come from :func:`init_params` with ``seed`` (a Mulberry32 continues a stream, as the
     playground does).
     """
-    import tensorflow as tf
+    tf = import_tensorflow()
 
     names = check_features(features_used)
     hidden = check_hidden(hidden)
@@ -340,6 +342,7 @@ def neuron_maps(model: Any, features_used: Sequence[str], density: int = DENSITY
     Returns one array ``[units, density, density]`` per layer, starting with the input features and
     ending with the output neuron; row 0 of each map is y = -6 (draw with ``origin="lower"``).
     """
+    import_tensorflow()
     import keras
 
     _, points = grid(density)

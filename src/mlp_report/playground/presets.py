@@ -14,7 +14,7 @@ import numpy as np
 from ..paths import digest, load_arrays, source_digest, store_arrays
 from ..validation import ConfigError, require_int
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 from . import datasets, jsmath, network
 from .datasets import Split, make_split
 from .jsmath import Mulberry32
