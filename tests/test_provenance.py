@@ -137,7 +137,7 @@ def test_provenance_page_holds_every_item_from_the_manifests(quick_book):
 
     chapters = next(t for t in page.tables if t and t[0][:2] == ["chapter", "profile"])
     header = chapters[0]
-    assert [row[0].split(":")[0] for row in chapters[1:]] == [f"Task {c[-1]}" for c in CHAPTERS]
+    assert [row[0] for row in chapters[1:]] == list(CHAPTERS)
     by_chapter = dict(zip(CHAPTERS, chapters[1:], strict=True))  # the table keeps _toc.yml's order
     looked_up = 0
     for chapter, row in by_chapter.items():
@@ -172,4 +172,33 @@ def test_provenance_page_holds_every_item_from_the_manifests(quick_book):
         assert [row[1] for row in speed[1:]] == [b for _, b in speed_rows]
 
     # the first page links it
-    assert 'href="provenance.html"' in (html / "index.html").read_text()
+    assert 'href="provenance.html"' in (html / "intro.html").read_text()
+
+    # the page links each chapter's executed notebook and the wheel, which the build put there
+    page_html = (html / "provenance.html").read_text()
+    for chapter in CHAPTERS:
+        assert f'href="_downloads/notebooks/{chapter}.ipynb"' in page_html
+        assert (html / "_downloads" / "notebooks" / f"{chapter}.ipynb").is_file()
+    wheel = next((html / "_downloads").glob("mlp_report-*-py3-none-any.whl"))
+    assert f'href="_downloads/{wheel.name}"' in page_html
+
+
+@pytest.mark.slow
+def test_pdf_has_the_provenance_page(quick_book, tmp_path):
+    import shutil
+    import subprocess
+
+    from mlp_report.build.pdf import build_pdf, missing_tex
+
+    if missing_tex() or not shutil.which("pdftotext"):
+        pytest.skip("no TeX or pdftotext: `make pdf` installs them")
+    pdf = build_pdf(ROOT, quick_book / "stage", tmp_path)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "How this report was made" in " ".join(text.split())
+    compact = "".join(text.split())  # table cells wrap long values (at their own hyphens too)
+    for chapter in CHAPTERS:
+        manifest = json.loads((quick_book / "stage" / "chapters" / f"{chapter}.json").read_text())
+        assert manifest["executed"] in compact and f"{manifest['seconds']:.1f}" in compact
+    assert importlib.metadata.version("tensorflow") in compact and importlib.metadata.version("myst-nb") in compact
+    for sha in manifest["mnist"]["sha256"].values():
+        assert sha in compact

@@ -26,7 +26,7 @@ from typing import Any
 # the distributions whose versions the page lists, in its order (Python itself comes first)
 PACKAGES = ("tensorflow", "keras", "numpy", "jupyter-book", "myst-nb", "papermill", "jupytext")
 BENCHMARK_FILE = Path("benchmark") / "training_speed.json"  # under the project's .cache/
-TABLES = ("chapters", "speed", "software", "machine", "data")
+TABLES = ("chapters", "speed", "software", "machine", "data", "downloads")
 
 
 # ---- what the build records ----------------------------------------------------------------------------
@@ -158,7 +158,7 @@ def page_markdown(table: str, manifests: dict[str, dict[str, Any]], bench: dict[
         for name, m in manifests.items():
             depends, runs = m.get("depends", {}), m.get("runs") or {}
             rows.append([
-                f"{{doc}}`chapters/{name}`", _code(depends.get("profile", "?")),
+                f"{{doc}}`{name} <chapters/{name}>`", _code(depends.get("profile", "?")),
                 _code(depends.get("parameters", {})) if depends.get("parameters") else "defaults",
                 m.get("executed", NOT_RECORDED), f"{m['seconds']:.1f}" if "seconds" in m else NOT_RECORDED,
                 str(runs["cached"]) if "cached" in runs else NOT_RECORDED,
@@ -166,7 +166,7 @@ def page_markdown(table: str, manifests: dict[str, dict[str, Any]], bench: dict[
             ])
         header = ["chapter", "profile", "parameters", "executed (UTC)", "run time (s)", "runs from the cache",
                   "runs trained", "commit"]
-        return "\n".join(_table(header, rows, [10, 8, 14, 18, 9, 9, 9, 23]))
+        return "\n".join(_table(header, rows, [7, 7, 16, 20, 9, 9, 9, 23]))
     if table == "speed":
         measured = (bench or {}).get("train_samples_per_second", {})
         rows = []
@@ -174,7 +174,7 @@ def page_markdown(table: str, manifests: dict[str, dict[str, Any]], bench: dict[
             for batch, entry in ((m.get("runs") or {}).get("throughput") or {}).items():
                 rate = entry["samples"] / entry["seconds"] if entry["seconds"] > 0 else float("nan")
                 ref = measured.get(str(batch))
-                rows.append([f"{{doc}}`chapters/{name}`", batch, f"{entry['samples']:,}", f"{entry['seconds']:.1f}",
+                rows.append([f"{{doc}}`{name} <chapters/{name}>`", batch, f"{entry['samples']:,}", f"{entry['seconds']:.1f}",
                              f"{rate:,.0f}", f"{ref:,.0f}" if ref else "not measured",
                              f"{rate / ref:.2f}" if ref else " "])
         intro = (
@@ -222,6 +222,28 @@ def page_markdown(table: str, manifests: dict[str, dict[str, Any]], bench: dict[
     raise ConfigError(f"{{provenance}} table={table!r} is invalid: expected one of {', '.join(TABLES)}.")
 
 
+def downloads_list(manifests: dict[str, dict[str, Any]], builder_format: str) -> list:
+    """Links to each chapter's executed notebook and to the package's wheel (HTML only: they live in
+    the HTML output's ``_downloads/``, see :mod:`mlp_report.build.downloads`)."""
+    from docutils import nodes
+
+    from ..paths import project_root
+    from .downloads import NOTEBOOKS, WHEEL_DIR, wheel_name
+
+    if builder_format != "html":
+        return []
+    wheel = wheel_name(project_root())
+    items = nodes.bullet_list(classes=["provenance-downloads"])
+    entries = [(f"{name}.ipynb", f"{NOTEBOOKS}/{name}.ipynb", "executed, with outputs") for name in manifests]
+    entries.append((wheel, f"{WHEEL_DIR}/{wheel}", "the package: pip install " + wheel))
+    for text, uri, note in entries:
+        para = nodes.paragraph()
+        para += nodes.reference("", text, refuri=uri, internal=False)
+        para += nodes.Text(f" ({note})")
+        items += nodes.list_item("", para)
+    return [items]
+
+
 def stage_for(srcdir: Path) -> Path:
     """The executed chapters a build renders: ``MLP_REPORT_STAGE``, the HTML extension's stage, or
     ``.cache/book/<MLP_REPORT_PROFILE or full>``."""
@@ -255,6 +277,8 @@ def setup(app) -> dict[str, Any]:
                 self.env.note_dependency(str(path))  # re-read when a chapter is executed again
             self.env.note_dependency(str(project_root() / ".cache" / BENCHMARK_FILE))
             manifests = chapter_manifests(srcdir, stage)
+            if self.arguments[0] == "downloads":
+                return downloads_list(manifests, self.env.app.builder.format)
             text = page_markdown(self.arguments[0], manifests, benchmark_results(project_root()))
             container = nodes.container(classes=["provenance", f"provenance-{self.arguments[0]}"])
             self.state.nested_parse(StringList(text.splitlines(), source="provenance"), self.content_offset, container)
