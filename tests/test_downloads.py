@@ -40,7 +40,7 @@ def test_downloadable_notebook_records_the_build_and_task1s_choice(tmp_path):
     first = nb["cells"][0]
     assert first["cell_type"] == "markdown" and first["metadata"]["tags"] == ["remove-cell"]
     assert "pip install mlp_report-0.1.0-py3-none-any.whl" in first["source"] and "MNIST_DIR" in first["source"]
-    assert "batch_size=16, hidden_layers=3, learning_rate=0.1" in first["source"]
+    assert "batch_size=16, hidden_layers=3, learning_rate=0.1; Task 1 ran with the\n`quick` profile" in first["source"]
     meta = nb["metadata"]["mlp_report"]
     assert meta["profile"] == "quick" and meta["executed"] == manifest["executed"] and meta["commit"] == "c" * 40
     assert meta["inputs"]["task1_best.json"]["setting"] == SETTING

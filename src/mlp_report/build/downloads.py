@@ -81,7 +81,7 @@ def build_wheel(root: Path, dest: Path) -> Path:
     return target
 
 
-def first_cell_text(chapter: str, wheel: str, recorded: dict[str, Any]) -> str:
+def first_cell_text(chapter: str, wheel: str, recorded: dict[str, Any], profile: str | None = None) -> str:
     """The Markdown of a downloaded notebook's first cell: how to run it outside the book."""
     lines = [
         f"**Running this notebook outside the book.** It is the book's chapter `{chapter}`, executed when the",
@@ -101,7 +101,8 @@ def first_cell_text(chapter: str, wheel: str, recorded: dict[str, Any]) -> str:
         lines += [
             "",
             "This chapter builds on Task 1's choice of setting. Run on its own (without Task 1's results file in",
-            f"`./.cache/results/`), it uses the choice recorded when the book was built ({choice}), kept in this",
+            f"`./.cache/results/`), it uses the choice recorded when the book was built ({choice}; Task 1 ran with the",
+            f"`{profile}` profile), kept in this",
             "notebook's metadata (`mlp_report.inputs`) and set as `task1_recorded` in its code; the chapter's text",
             "then says so.",
         ]
@@ -131,7 +132,7 @@ def downloadable_notebook(notebook: dict[str, Any], chapter: str, manifest: dict
         "commit": (manifest.get("environment") or {}).get("commit"), "inputs": inputs,
     }
     cell = {"cell_type": "markdown", "id": "run-elsewhere", "metadata": {"tags": ["remove-cell"]},
-            "source": first_cell_text(chapter, wheel, recorded or {})}
+            "source": first_cell_text(chapter, wheel, recorded or {}, depends.get("profile"))}
     nb["cells"].insert(0, cell)
     return nb
 
