@@ -178,12 +178,14 @@ def page_markdown(table: str, manifests: dict[str, dict[str, Any]], bench: dict[
                              f"{rate:,.0f}", f"{ref:,.0f}" if ref else "not measured",
                              f"{rate / ref:.2f}" if ref else " "])
         intro = (
-            f"The benchmark (`make benchmark`, run {bench.get('measured', '?')} at commit "
-            f"{_code(str(bench.get('commit') or '?')[:12])}) measured the compiled loop's training speed "
-            "on this machine; each chapter's own training, timed as it ran, against it:\n"
+            f"The benchmark (`make benchmark{' --quick' if bench.get('quick') else ''}`, run "
+            f"{bench.get('measured', '?')} at commit {_code(str(bench.get('commit') or '?')[:12])}) measured the "
+            "compiled loop's training speed on this machine, warm (compilation excluded); each chapter's own "
+            "training, timed as it ran (each run's compilation and its evaluations included), against it:\n"
             if bench else
             "No benchmark results on this machine (`make benchmark` writes "
-            f"`.cache/{BENCHMARK_FILE.as_posix()}`); each chapter's own training speed, timed as it ran:\n"
+            f"`.cache/{BENCHMARK_FILE.as_posix()}`); each chapter's own training speed, timed as it ran "
+            "(each run's compilation and its evaluations included):\n"
         )
         if not rows:
             return intro + "\nNo chapter trained a network with the compiled loop in this build: every run came from the cache.\n"
