@@ -40,4 +40,3 @@ def noise_phrase(apart: bool | None, *, apart_text: str, overlap_text: str) -> s
     if apart is None:
         return "cannot be compared with a single seed"
     return apart_text if apart else overlap_text
-
