@@ -9,7 +9,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 STAMP := $(VENV)/.installed
 
-.PHONY: install book test lab preview clean benchmark benchmark-playground report-check lint pdf pdf-check
+.PHONY: install book test lab preview clean benchmark benchmark-playground report-check lint pdf pdf-check publish
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -72,9 +72,19 @@ benchmark: install  ## fit vs compiled-loop speed (see README, Performance)
 benchmark-playground: install  ## the widget's frames per second against TF Playground's build (see README)
 	$(BIN)/python benchmarks/playground_fps.py
 
-lint: install  ## ruff on the package, tests, tools and the chapters' code cells
+lint: install  ## ruff on the package, tests, tools and the chapters' code cells; the GitHub workflow against GitHub's schema
 	$(BIN)/ruff check src tests benchmarks tools
 	$(BIN)/python tools/chapter_code.py lint
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/book.yml
+
+# Where `make publish` pushes the gh-pages branch: a remote's name or a repository's path or URL
+REMOTE ?= origin
+HTML   ?= _build/html
+
+publish: install  ## push the built book (after make book; with the PDF after make pdf) to REMOTE's gh-pages branch
+	@test -f $(HTML)/index.html || { echo "error: no book in $(HTML): run make book first" >&2; exit 1; }
+	$(BIN)/ghp-import --no-jekyll --push --force --remote $(REMOTE) --branch gh-pages \
+	  --message "Publish the book built from $$(git rev-parse --short HEAD 2>/dev/null || echo an unknown commit)" $(HTML)
 
 clean:  ## everything built: the HTML, the executed chapters, the results and the training-run cache
 	rm -rf _build .cache artifacts .pytest_cache .ruff_cache

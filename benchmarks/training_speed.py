@@ -12,6 +12,7 @@ on the machine.
 from __future__ import annotations
 
 import argparse
+import datetime
 import os
 import shutil
 import tempfile
@@ -19,9 +20,11 @@ import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+from mlp_report.build.provenance import BENCHMARK_FILE, cpu_model, git_state  # noqa: E402
 from mlp_report.data import load_mnist  # noqa: E402
 from mlp_report.hyperparams import Study  # noqa: E402
 from mlp_report.models import build_mlp  # noqa: E402
+from mlp_report.paths import project_root, write_json  # noqa: E402
 from mlp_report.profiles import PROFILES  # noqa: E402
 from mlp_report.sweeps import RunConfig, local_executor, run_sweep  # noqa: E402
 from mlp_report.training import train  # noqa: E402
@@ -53,12 +56,15 @@ def main() -> None:
 
     print(f"{'batch':>5} {'fit samples/s':>14} {'train samples/s':>16} {'ratio':>7}")
     ratios = {}
+    measured = {"fit_samples_per_second": {}, "train_samples_per_second": {}}
     for batch_size, n in SAMPLES.items():
         n = n // 5 if args.quick else n
         x, y = data.x_train[:n], data.y_train[:n]
         fit = samples_per_second_fit(x, y, batch_size)
         ours = samples_per_second_train(x, y, batch_size)
         ratios[batch_size] = ours / fit
+        measured["fit_samples_per_second"][str(batch_size)] = fit
+        measured["train_samples_per_second"][str(batch_size)] = ours
         print(f"{batch_size:>5} {fit:>14,.0f} {ours:>16,.0f} {ratios[batch_size]:>6.1f}x", flush=True)
 
     if not args.quick:
@@ -96,6 +102,14 @@ def main() -> None:
               f"({timings['one process'] / timings['process pool']:.2f}x)", flush=True)
 
     print(f"smallest train/fit speed-up: {min(ratios.values()):.1f}x (batch size {min(ratios, key=ratios.get)})")
+    # the figures the book's provenance page compares each chapter's own training speed with
+    root = project_root()
+    commit, dirty = git_state(root)
+    path = write_json(root / ".cache" / BENCHMARK_FILE, {
+        **measured, "quick": args.quick, "measured": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "commit": commit, "dirty": dirty, "cpu": cpu_model(), "cores": os.cpu_count(),
+    })
+    print(f"results written to {path}")
 
 
 if __name__ == "__main__":

@@ -119,14 +119,17 @@ def load_arrays(kind: str, key: str) -> dict[str, Any] | None:
     (missing or unreadable entries are recomputed by the caller)."""
     import numpy as np
 
+    from . import runlog
+
     path = cache_dir() / kind / key[:2] / f"{key}.npz"
     try:
         with np.load(path, allow_pickle=False) as npz:
-            return {name: npz[name] for name in npz.files}
-    except FileNotFoundError:
+            found = {name: npz[name] for name in npz.files}
+    except Exception:  # missing, truncated or foreign: recompute
+        runlog.cache_lookup(kind, 0, 1)
         return None
-    except Exception:  # a truncated or foreign file: recompute
-        return None
+    runlog.cache_lookup(kind, 1, 0)
+    return found
 
 
 def store_arrays(kind: str, key: str, arrays: dict[str, Any]) -> Path:

@@ -20,10 +20,20 @@ def write_best_setting(profile: str, setting: dict[str, Any], **evidence: Any) -
     write_json(results_dir(profile) / BEST_SETTING, {"setting": {k: setting[k] for k in BEST_FIELDS}, **evidence})
 
 
-def read_best_setting(profile: str) -> dict[str, Any]:
-    """Task 1's chosen setting for ``profile``; a clear error says how to produce it when missing."""
+def read_best_setting(profile: str, recorded: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Task 1's chosen setting for ``profile``; a clear error says how to produce it when missing.
+
+    ``recorded`` is Task 1's result as the book's build recorded it in a downloaded notebook (its metadata
+    ``mlp_report.inputs``): where Task 1's results file is missing (the notebook runs on its own), that
+    choice is used. The returned dict's ``"source"`` says which: ``"results"`` or ``"recorded"``."""
     require_choice("profile", profile, PROFILE_NAMES)
     path = results_dir(profile) / BEST_SETTING
+    if not path.is_file() and recorded is not None:
+        try:
+            _check(recorded["setting"])
+        except (KeyError, TypeError, ConfigError) as exc:
+            raise ConfigError(f"recorded={recorded!r} is not a valid Task 1 result ({exc}).") from exc
+        return {**recorded, "source": "recorded"}
     if not path.is_file():
         raise FileNotFoundError(
             f"{path} does not exist: execute the Task 1 chapter with profile={profile!r} first "
@@ -34,7 +44,7 @@ def read_best_setting(profile: str) -> dict[str, Any]:
         _check(doc["setting"])
     except (ValueError, KeyError, TypeError, ConfigError) as exc:
         raise ConfigError(f"{path} is not a valid Task 1 result ({exc}): execute the Task 1 chapter again.") from exc
-    return doc
+    return {**doc, "source": "results"}
 
 
 def _check(setting: dict[str, Any]) -> None:

@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from . import runlog
 from .data import TRAIN_SIZE, load_mnist
 from .paths import atomic_write_text
 from .paths import cache_dir as default_cache_dir
@@ -436,6 +437,7 @@ def run_sweep(
             missing.append(pair)
         else:
             results[pair] = cached
+    runlog.cache_lookup("sweep", len(pairs) - len(missing), len(missing))
 
     if isinstance(executor, str) and executor != "auto":
         raise ConfigError(f"executor={executor!r} is invalid: expected 'auto', None or a concurrent.futures.Executor.")

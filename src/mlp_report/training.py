@@ -26,6 +26,7 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
+from . import runlog  # noqa: E402
 from .validation import ConfigError, DivergedWarning, require_choice, require_float, require_int  # noqa: E402
 
 
@@ -351,6 +352,7 @@ def train(
             history[f"{name}_loss"].append(float(outputs[name][0]))
             history[f"{name}_accuracy"].append(float(outputs[name][1]))
     fit_seconds = time.perf_counter() - start
+    runlog.trained(batch_size, epochs * len(x), fit_seconds)
     diverged_epoch = _diverged_epoch(history["loss"])
     for variable, value in zip(variables, weights, strict=True):
         variable.assign(value)

@@ -109,3 +109,13 @@ def test_further():
         "Pushed further, to a weight of 8, the recall of 5 rose from 90.00 % to 95.00 % while its precision fell "
         "from 95.00 % to 80.00 % and overall accuracy fell from 96.00 % to 95.50 %."
     )
+
+
+def test_best_setting_source_every_branch():
+    import pytest
+
+    best_setting_source = story.best_setting_source
+    assert best_setting_source("results").startswith("this chapter reads that choice from Task 1's results file")
+    assert "recorded in the notebook's metadata" in best_setting_source("recorded")
+    with pytest.raises(ValueError, match="source='elsewhere' is invalid"):
+        best_setting_source("elsewhere")

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import datetime
 import hashlib
 import json
 import os
@@ -33,9 +34,11 @@ from typing import Any
 
 import yaml
 
+from .. import runlog
 from ..paths import atomic_write_text, project_root, results_dir, stage_dir
 from ..profiles import PROFILE_NAMES
 from ..validation import require_choice
+from . import provenance
 from .lock import BuildLockedError, hold_build_lock
 
 PACKAGE = Path(__file__).resolve().parent.parent  # src/mlp_report
@@ -346,14 +349,22 @@ def stage_book(
             fresh = True  # the caller asked to leave it as it is
         if not fresh:
             before = _results_snapshot(profile)
+            run_log = target.parent / ".running" / f"{name}.runs.jsonl"  # the caches' hits, the trainings
+            run_log.parent.mkdir(parents=True, exist_ok=True)
+            run_log.unlink(missing_ok=True)
+            executed_at = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
             start = time.perf_counter()
             execute_chapter(
-                root / f"{chapter}.md", target, {"profile": profile, **parameters}, cwd=root / "chapters", env=run_env
+                root / f"{chapter}.md", target, {"profile": profile, **parameters}, cwd=root / "chapters",
+                env={**run_env, runlog.ENV_VAR: str(run_log)},
             )
+            seconds = round(time.perf_counter() - start, 1)
             after = _results_snapshot(profile)
             outputs = _file_hashes(p for p, mtime in after.items() if before.get(p) != mtime)
-            manifest = {"key": key, "code_key": code_key, "depends": parts, "outputs": outputs,
-                        "seconds": round(time.perf_counter() - start, 1)}
+            manifest = {"key": key, "code_key": code_key, "depends": parts, "outputs": outputs, "seconds": seconds,
+                        "executed": executed_at, "runs": runlog.summarize(runlog.read_events(run_log)),
+                        "environment": provenance.environment(root), "mnist": provenance.mnist_files()}
+            run_log.unlink(missing_ok=True)
             atomic_write_text(manifest_path, json.dumps(manifest, indent=1, default=str))
             log(f"executed {chapter} ({profile}) in {manifest['seconds']:.0f} s")
             executed.append(target)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import posixpath
 import re
 import shutil
@@ -231,7 +232,7 @@ def print_config(root: Path) -> dict[str, Any]:
 
 
 # the book's own files, copied into the print copy beside the executed chapters
-BOOK_FILES = ("_toc.yml", "intro.md", "references.bib", "logo.svg")
+BOOK_FILES = ("_toc.yml", "intro.md", "provenance.md", "references.bib", "logo.svg")
 BOOK_DIRS = ("_static",)
 
 
@@ -302,7 +303,9 @@ def build_pdf(root: Path, stage: Path, out_dir: Path, *, strict: bool = True) ->
     log = out_dir / "build.log"
     start = time.perf_counter()
     with log.open("w") as fh:
-        result = subprocess.run(cmd, stdout=fh, stderr=subprocess.STDOUT, cwd=root)
+        # the provenance page reads the manifests of the executed chapters printed here
+        env = {**os.environ, "MLP_REPORT_STAGE": str(Path(stage).resolve())}
+        result = subprocess.run(cmd, stdout=fh, stderr=subprocess.STDOUT, cwd=root, env=env)
     built = latex / PDF_NAME
     if result.returncode != 0 or not built.is_file():
         tail = "\n".join(log.read_text(errors="replace").splitlines()[-40:])

@@ -166,3 +166,13 @@ def further(target: int, chosen: float, before: Mapping[str, float], largest: Ma
         f"{moved(before['target_precision'], largest['target_precision'])} and overall accuracy "
         f"{moved(before['accuracy'], largest['accuracy'])}."
     )
+
+
+def best_setting_source(source: str) -> str:
+    """Where a chapter took Task 1's choice from (``read_best_setting``'s ``"source"``), as a clause."""
+    if source == "results":
+        return "this chapter reads that choice from Task 1's results file, so it follows whenever Task 1's sweep changes its mind"
+    if source == "recorded":
+        return ("this copy of the chapter ran without Task 1's results file, so it used the choice recorded in the "
+                "notebook's metadata when the book was built")
+    raise ValueError(f"source={source!r} is invalid: expected 'results' or 'recorded'.")
