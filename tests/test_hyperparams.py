@@ -237,3 +237,35 @@ def test_scaling_fit_of_the_best_rate_against_the_batch_size():
     two = hp.scaling_fit(heat.iloc[:, :2])
     assert two.points == 2 and np.isnan(two.low) and np.isnan(two.high)
     assert np.isnan(hp.scaling_fit(heat.iloc[:, :1]).slope)
+
+
+def test_the_choice_as_the_sentence_and_the_results_file_take_it():
+    runs = seeded_runs({("batch_size", 8): [0.96, 0.95, 0.97, 0.95], ("learning_rate", 0.1): [0.95, 0.96, 0.95, 0.96]},
+                       seconds={("batch_size", 8): 5.0})
+    table = hp.summary_table(runs, STUDY)
+    facts, choice = hp.best_facts(table)
+    evidence = hp.choice_evidence(facts, choice)
+    assert (evidence["top"], evidence["runner"], evidence["runner_chosen"]) == ("batch size = 8", "learning rate = 0.1", True)
+    assert evidence["paired"] == (pytest.approx(0.25), facts["pair_low"], facts["pair_high"], 4)
+    assert evidence["seconds"] == (5.0, 1.0)
+    record = hp.best_record(choice)
+    assert record["setting"] == {"batch_size": 32, "hidden_layers": 2, "learning_rate": 0.1}
+    assert record["highest_mean"] == {"batch_size": 8, "hidden_layers": 2, "learning_rate": 0.01}
+    assert record["runner_up"] == record["setting"] and record["tie_break"] is True
+    assert record["paired_difference_points"]["tied"] is True and record["rule"] == hp.BEST_RULE
+    report = hp.results_report(table, runs, STUDY)
+    assert set(report["figure_seeds"]) == set(hp.PARAMETERS)
+    at_8 = [p for p in report["figure_seeds"]["batch_size"] if p["value"] == 8]
+    assert [p["accuracy"] for p in at_8] == pytest.approx([0.96, 0.95, 0.97, 0.95])
+    assert report["seed_accuracies"]["batch_size=8"] == {"0": 0.96, "1": 0.95, "2": 0.97, "3": 0.95}
+
+
+def test_seed_evidence_feeds_the_seed_sentence():
+    runs = seeded_runs({("hidden_layers", 4): [0.95, 0.95, 0.96, 0.95, 0.80]})
+    table = hp.summary_table(runs, STUDY)
+    found = hp.trend(table, runs, "hidden_layers", STUDY)
+    evidence = hp.seed_evidence(table, runs, "hidden_layers", STUDY, found)
+    assert evidence["label"] == "hidden layers" and evidence["seeds"] == 5 and len(evidence["outliers"]) == 1
+    from mlp_report.narrative import hyperparams as story
+
+    assert "seed 4 with 4 hidden layers (80.00 % against a median of 95.00 %)" in story.seed_sentence(**evidence)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -381,6 +382,20 @@ def mean_median_gaps(table: pd.DataFrame, parameter: str) -> list[MeanMedianGap]
             for r in rows[gap > rows["val_accuracy_ci"]].itertuples()]
 
 
+def seed_evidence(table: pd.DataFrame, runs: pd.DataFrame, parameter: str, study: Study, found: Trend) -> dict:
+    """What :func:`mlp_report.narrative.hyperparams.seed_sentence` needs about one sweep's single seeds."""
+    return {
+        "label": LABELS[parameter],
+        "seeds": int(table.seeds.min()),
+        "widest": widest_seeds(table, parameter),
+        "outliers": seed_outliers(sweep_rows(runs, parameter, study)),
+        "gaps": mean_median_gaps(table, parameter),
+        "shapes": (found.shape, found.median_shape),
+        "bests": (found.best_value, found.median_best_value),
+        "min_seeds": OUTLIER_MIN_SEEDS,
+    }
+
+
 def widest_seeds(table: pd.DataFrame, parameter: str) -> tuple[float, float, float]:
     """(value, lowest, highest seed accuracy) of the sweep's setting whose seeds spread most."""
     rows = _sweep(table, parameter)
@@ -541,6 +556,14 @@ def heatmap_facts(heat: pd.DataFrame) -> dict[str, float]:
     }
 
 
+def scaling_facts(heat: pd.DataFrame) -> dict[str, Any]:
+    """The slope of log(best rate) against log(batch size), its 95 % interval and the batch sizes whose best
+    rate sits at an edge of the grid (:func:`scaling_fit`)."""
+    fit = scaling_fit(heat)
+    return {"slope": fit.slope, "slope_low": fit.low, "slope_high": fit.high, "slope_points": fit.points,
+            "at_lowest_rate": fit.at_lowest_rate, "at_highest_rate": fit.at_highest_rate}
+
+
 def cost_facts(table: pd.DataFrame, epochs: int) -> dict[str, float]:
     """Median seconds per run and updates per epoch of the first and last batch size of the sweep."""
     sweep = table[table.parameter == "batch_size"].set_index("value")
@@ -592,6 +615,46 @@ def best_facts(table: pd.DataFrame) -> tuple[dict[str, float], Choice]:
     return facts, choice
 
 
+BEST_RULE = (
+    "highest mean validation accuracy over the one-at-a-time settings; when the paired 95 % interval of its "
+    "difference from the runner-up contains 0, the two are tied and the faster run is taken"
+)
+
+
+def choice_evidence(facts: Mapping[str, Any], choice: Choice) -> dict:
+    """What :func:`mlp_report.narrative.hyperparams.best_choice` needs, from :func:`best_facts`."""
+    runner = choice.runner is not None
+    return {
+        "top": f"{facts['top_parameter']} = {facts['top_value']:g}",
+        "top_acc": facts["top_acc"],
+        "runner": f"{facts['runner_parameter']} = {facts['runner_value']:g}" if runner else None,
+        "runner_acc": facts["runner_acc"],
+        "paired": (facts["pair_diff"], facts["pair_low"], facts["pair_high"], facts["pair_seeds"]),
+        "seconds": (facts["top_seconds"], facts["runner_seconds"]),
+        "runner_chosen": choice.by_time,
+    }
+
+
+def best_record(choice: Choice) -> dict:
+    """The chosen setting and its evidence, as Task 1 hands it to Tasks 2 and 3 (``task1_best.json``):
+    ``setting`` as before, the rule, the chosen setting's accuracy, and the comparison that chose it."""
+    best, paired = choice.chosen, choice.paired
+    return {
+        "setting": chosen_setting(best),
+        "rule": BEST_RULE,
+        "val_accuracy": float(best.val_accuracy),
+        "val_accuracy_std": float(best.val_accuracy_std),
+        "seeds": int(best.seeds),
+        "highest_mean": chosen_setting(choice.top),
+        "runner_up": chosen_setting(choice.runner) if choice.runner is not None else None,
+        "paired_difference_points": None if paired is None else {
+            "mean": 100 * paired.mean, "low": 100 * paired.low, "high": 100 * paired.high, "seeds": paired.seeds,
+            "tied": paired.tied,
+        },
+        "tie_break": choice.by_time,
+    }
+
+
 def beyond_accuracy_facts(table: pd.DataFrame, y_val: np.ndarray) -> dict[str, float]:
     """What accuracy hides: the weakest class recall anywhere, the chosen setting's weakest class, the
     largest seed spread, the class balance of ``y_val`` and the cheapest setting within half a point."""
@@ -637,10 +700,15 @@ def notable_row(table: pd.DataFrame, which: str) -> pd.Series:
     return table.loc[getattr(table[column], pick)()]
 
 
-def results_report(table: pd.DataFrame) -> dict:
-    """The machine-readable summary the chapter writes to ``task1.json``."""
+def results_report(table: pd.DataFrame, runs: pd.DataFrame | None = None, study: Study | None = None) -> dict:
+    """The machine-readable summary the chapter writes to ``task1.json`` (with ``runs`` and ``study``, also
+    the single seeds each sweep figure draws, :func:`seed_points`)."""
     best = best_setting(table)
+    figures = {} if runs is None or study is None else {
+        p: seed_points(sweep_rows(runs, p, study)).to_dict("records") for p in PARAMETERS
+    }
     return {
+        "figure_seeds": figures,
         "seeds_per_point": table.seeds.tolist(),
         "settings": len(table),
         "default_val_accuracy": float(default_row(table).val_accuracy),

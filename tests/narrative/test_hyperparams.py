@@ -133,7 +133,7 @@ def test_at_setting():
 
 def test_seed_sentence_with_too_few_seeds():
     assert story.seed_sentence("batch size", 1, WIDEST) == (
-        "With 1 seed per setting, the seeds cannot be weighed against each other here; the full profile runs five."
+        "With 1 seed per setting, the seeds cannot be weighed against each other here; the full profile runs several."
     )
 
 

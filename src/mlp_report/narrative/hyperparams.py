@@ -174,7 +174,7 @@ def seed_sentence(
     explanation follows them."""
     if seeds < min_seeds:
         return (f"With {plural(seeds, 'seed')} per setting, the seeds cannot be weighed against each other here; "
-                "the full profile runs five.")
+                "the full profile runs several.")
     value, low, high = widest
     text = f"The seeds spread most {at_setting(label, value)}, from {100 * low:.2f} % to {100 * high:.2f} %"
     if not outliers:
