@@ -233,7 +233,7 @@ def bib_entries() -> dict[str, tuple[str, str, str]]:
     text = (project_root() / "references.bib").read_text()
     entries = {}
     for key, body in re.findall(r"@\w+\{([^,]+),(.*?)\n\}", text, re.S):
-        field = {name: value for name, value in re.findall(r"(\w+)\s*=\s*\{(.+?)\},?\n", body)}
+        field = dict(re.findall(r"(\w+)\s*=\s*\{(.+?)\},?\n", body + "\n"))
         surname = re.sub(r"\\.|[{}'\"`^~]", "", field["author"].split(",")[0])
         entries[key] = (re.sub(r"[{}]", "", field["title"]).replace("--", "–"), surname, field["year"])
     return entries
