@@ -232,6 +232,11 @@ def test_scaling_verdict(low, high, start):
     assert story.scaling_verdict(low, high).startswith(start)
 
 
+def test_scaling_verdict_compares_the_bounds_as_shown():
+    assert story.scaling_verdict(0.2869, 0.9955).startswith("the interval contains both rules' slopes")  # "0.29 to 1.00"
+    assert story.scaling_verdict(0.2869, 0.9949).startswith("the interval contains the square-root rule's 0.5 but not")
+
+
 def test_grid_edge_note():
     assert story.grid_edge_note((), (), 0.01, 0.8).startswith("At every batch size the best rate lies inside the grid")
     assert story.grid_edge_note((1.0,), (), 0.01, 0.8).startswith("At batch size 1 the best rate is the smallest tried (0.01): ")

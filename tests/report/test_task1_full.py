@@ -68,7 +68,8 @@ def test_the_figures_single_seeds_are_the_cached_runs(report, full_stage):
     for parameter, points in figures.items():
         assert {p["value"] for p in points} == {float(v) for v in study.grid(parameter)}
         for point in points:
-            run = cache.load(cache_key(study.config(**{parameter: point["value"]}), point["seed"], checksum))
+            value = point["value"] if parameter == "learning_rate" else int(point["value"])
+            run = cache.load(cache_key(study.config(**{parameter: value}), point["seed"], checksum))
             assert run is not None, f"no cached run for {parameter}={point['value']} seed {point['seed']}"
             history = run["history"]
             assert point["accuracy"] == history["val_accuracy"][-1] and point["loss"] == history["val_loss"][-1]

@@ -61,7 +61,7 @@ def sweep_figure(rows, parameter: str, label: str, *, log: bool):
     for ax in (ax_acc, ax_loss):
         ax.legend(loc="best", fontsize=8)
     seeds = rows.groupby("value")["seed"].nunique().min()
-    ax_acc.set(xlabel=label, ylabel="validation accuracy (%)", title=f"Accuracy (mean of {seeds} seed{'s' * (seeds != 1)}, 95 % CI)")
+    ax_acc.set(xlabel=label, ylabel="validation accuracy (%)", title=f"Accuracy (mean of {seeds} seed{'s' * bool(seeds != 1)}, 95 % CI)")
     ax_loss.set(xlabel=label, ylabel="validation cross-entropy", title="Loss")
     for ax in (ax_acc, ax_loss):
         _value_axis(ax, values, log)

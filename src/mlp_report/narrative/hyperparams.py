@@ -142,7 +142,7 @@ def heatmap_sentence(rho: float) -> str:
 def at_setting(label: str, value: float) -> str:
     """``at batch size 2``, ``with 8 hidden layers``, ``at learning rate 0.8``."""
     if label == "hidden layers":
-        return f"with {value:g} hidden layer{'s' * (value != 1)}"
+        return f"with {value:g} hidden layer{'s' * bool(value != 1)}"
     return f"at {label} {value:g}"
 
 
@@ -236,11 +236,13 @@ def best_choice(
                    f"the faster of the two ({top_s:.2f} s per run against {runner_s:.2f} s).")
 
 
-def scaling_verdict(low: float, high: float, linear: float = 1.0, root: float = 0.5) -> str:
+def scaling_verdict(low: float, high: float, linear: float = 1.0, root: float = 0.5, digits: int = 2) -> str:
     """Where the slope's interval [``low``, ``high``] lies against the linear rule's slope (1) and the
-    square-root rule's (0.5); ``nan`` bounds: too few batch sizes for an interval."""
+    square-root rule's (0.5); ``nan`` bounds: too few batch sizes for an interval. The bounds are compared as
+    the prose shows them (``digits`` decimals), so an interval shown as "0.29 to 1.00" contains 1."""
     if not (low == low and high == high):
         return "too few batch sizes to give the slope an interval, so neither rule can be tested here"
+    low, high = round(low, digits), round(high, digits)
     has_linear, has_root = low <= linear <= high, low <= root <= high
     if has_linear and has_root:
         return "the interval contains both rules' slopes, so this grid cannot tell them apart"
