@@ -245,7 +245,7 @@ def test_the_choice_as_the_sentence_and_the_results_file_take_it():
     table = hp.summary_table(runs, STUDY)
     facts, choice = hp.best_facts(table)
     evidence = hp.choice_evidence(facts, choice)
-    assert (evidence["top"], evidence["runner"], evidence["runner_chosen"]) == ("batch size = 8", "learning rate = 0.1", True)
+    assert (evidence["top"], evidence["runner"], evidence["runner_chosen"]) == (("batch size", 8), ("learning rate", 0.1), True)
     assert evidence["paired"] == (pytest.approx(0.25), facts["pair_low"], facts["pair_high"], 4)
     assert evidence["seconds"] == (5.0, 1.0)
     record = hp.best_record(choice)

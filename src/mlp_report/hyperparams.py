@@ -625,9 +625,9 @@ def choice_evidence(facts: Mapping[str, Any], choice: Choice) -> dict:
     """What :func:`mlp_report.narrative.hyperparams.best_choice` needs, from :func:`best_facts`."""
     runner = choice.runner is not None
     return {
-        "top": f"{facts['top_parameter']} = {facts['top_value']:g}",
+        "top": (facts["top_parameter"], facts["top_value"]),
         "top_acc": facts["top_acc"],
-        "runner": f"{facts['runner_parameter']} = {facts['runner_value']:g}" if runner else None,
+        "runner": (facts["runner_parameter"], facts["runner_value"]) if runner else None,
         "runner_acc": facts["runner_acc"],
         "paired": (facts["pair_diff"], facts["pair_low"], facts["pair_high"], facts["pair_seeds"]),
         "seconds": (facts["top_seconds"], facts["runner_seconds"]),

@@ -124,6 +124,13 @@ class Seed:
 WIDEST = (8.0, 0.8762, 0.9508)
 
 
+def test_setting_name():
+    assert story.setting_name("batch size", 2.0) == "batch size 2"
+    assert story.setting_name("hidden layers", 4.0) == "4 hidden layers"
+    assert story.setting_name("hidden layers", 1.0) == "1 hidden layer"
+    assert story.setting_name("learning rate", 0.1) == "learning rate 0.1"
+
+
 def test_at_setting():
     assert story.at_setting("batch size", 2.0) == "at batch size 2"
     assert story.at_setting("hidden layers", 8.0) == "with 8 hidden layers"
@@ -178,41 +185,43 @@ def test_seed_sentence_when_the_medians_peak_elsewhere():
 
 
 def test_best_choice_without_a_runner_up():
-    assert story.best_choice("batch size = 8", 95.0, None, float("nan"), (float("nan"),) * 3 + (0,), (1.0, 1.0), False) == (
-        "It picks batch size = 8, at 95.00 %, the only setting without a diverged seed."
+    assert story.best_choice(("batch size", 8), 95.0, None, float("nan"), (float("nan"),) * 3 + (0,), (1.0, 1.0), False) == (
+        "It picks batch size 8, at 95.00 %, the only setting without a diverged seed."
     )
 
 
 def test_best_choice_with_one_seed():
-    text = story.best_choice("batch size = 8", 95.0, "learning rate = 0.1", 94.0, (1.0, 1.0, 1.0, 1), (1.0, 2.0), False)
+    text = story.best_choice(("batch size", 8), 95.0, ("learning rate", 0.1), 94.0, (1.0, 1.0, 1.0, 1), (1.0, 2.0), False)
     assert text == (
-        "The highest mean is 95.00 %, at batch size = 8; the runner-up is learning rate = 0.1, at 94.00 %. With 1 seed "
-        "run by both, their difference has no interval, so the rule takes the highest mean, batch size = 8."
+        "The highest mean is 95.00 %, with batch size 8; the runner-up is learning rate 0.1, at 94.00 %. With 1 seed "
+        "run by both, their difference has no interval, so the rule takes the highest mean, batch size 8."
     )
 
 
 def test_best_choice_when_the_difference_is_clear():
-    text = story.best_choice("batch size = 8", 95.0, "learning rate = 0.1", 94.0, (1.0, 0.4, 1.6, 5), (1.0, 2.0), False)
+    text = story.best_choice(("hidden layers", 4), 95.0, ("learning rate", 0.1), 94.0, (1.0, 0.4, 1.6, 5), (1.0, 2.0), False)
     assert text.endswith(
-        "Over the 5 seeds both ran, batch size = 8 is ahead by 1.00 points on average, and the 95 % interval of this "
+        "Over the 5 seeds both ran, 4 hidden layers is ahead by 1.00 points on average, and the 95 % interval of this "
         "paired difference runs from 0.40 to 1.60 points. The interval excludes 0, so the two differ beyond seed "
-        "noise, and the rule picks batch size = 8."
+        "noise, and the rule picks 4 hidden layers."
     )
 
 
 def test_best_choice_tied_keeps_the_faster_highest_mean():
-    text = story.best_choice("batch size = 2", 97.01, "batch size = 1", 96.83, (0.18, -0.1, 0.46, 5), (12.5, 20.25), False)
-    assert text.endswith(
+    text = story.best_choice(("batch size", 2), 97.01, ("batch size", 1), 96.83, (0.18, -0.1, 0.46, 5), (12.5, 20.25), False)
+    assert text == (
+        "The highest mean is 97.01 %, with batch size 2; the runner-up is batch size 1, at 96.83 %. Over the 5 seeds "
+        "both ran, batch size 2 is ahead by 0.18 points on average, and the 95 % interval of this paired difference "
         "runs from -0.10 to 0.46 points. The interval contains 0, so the two are tied, and the tie-break (training "
-        "time) keeps batch size = 2, the faster of the two (12.50 s per run against 20.25 s)."
+        "time) keeps batch size 2, the faster of the two (12.50 s per run against 20.25 s)."
     )
 
 
 def test_best_choice_tied_picks_the_faster_runner_up():
-    text = story.best_choice("batch size = 1", 97.01, "batch size = 2", 96.83, (0.18, -0.1, 0.46, 5), (20.25, 12.5), True)
+    text = story.best_choice(("batch size", 1), 97.01, ("batch size", 2), 96.83, (0.18, -0.1, 0.46, 5), (20.25, 12.5), True)
     assert text.endswith(
         "The interval contains 0, so the two are tied, and the tie-break (training time) picks the runner-up, "
-        "batch size = 2, the faster of the two (12.50 s per run against 20.25 s)."
+        "batch size 2, the faster of the two (12.50 s per run against 20.25 s)."
     )
 
 

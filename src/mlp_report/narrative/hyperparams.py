@@ -146,6 +146,13 @@ def at_setting(label: str, value: float) -> str:
     return f"at {label} {value:g}"
 
 
+def setting_name(label: str, value: float) -> str:
+    """``batch size 2``, ``4 hidden layers``, ``learning rate 0.1``: a setting as a noun in a sentence."""
+    if label == "hidden layers":
+        return f"{value:g} hidden layer{'s' * bool(value != 1)}"
+    return f"{label} {value:g}"
+
+
 MEDIAN_SHAPES = {  # what the medians do, for one of SHAPES
     "rises": "rise with the {label}",
     "falls": "fall as the {label} grows",
@@ -206,21 +213,23 @@ def seed_sentence(
 
 
 def best_choice(
-    top: str,
+    top: tuple[str, float],
     top_acc: float,
-    runner: str | None,
+    runner: tuple[str, float] | None,
     runner_acc: float,
     paired: tuple[float, float, float, int],
     seconds: tuple[float, float],
     runner_chosen: bool,
 ) -> str:
-    """How the rule chose: the highest mean (``top``, a setting label, accuracy in %), the runner-up, their
-    paired difference (mean, low, high in points, over ``n`` shared seeds), the training times (seconds per
-    run of the top and of the runner-up) and whether the tie-break chose the runner-up."""
+    """How the rule chose: the highest mean (``top``: the varied parameter's label and value; accuracy in %),
+    the runner-up, their paired difference (mean, low, high in points, over ``n`` shared seeds), the training
+    times (seconds per run of the top and of the runner-up) and whether the tie-break chose the runner-up."""
+    top = setting_name(*top)
     if runner is None:
         return f"It picks {top}, at {top_acc:.2f} %, the only setting without a diverged seed."
+    runner = setting_name(*runner)
     diff, low, high, n = paired
-    text = f"The highest mean is {top_acc:.2f} %, at {top}; the runner-up is {runner}, at {runner_acc:.2f} %."
+    text = f"The highest mean is {top_acc:.2f} %, with {top}; the runner-up is {runner}, at {runner_acc:.2f} %."
     if n < 2:
         return text + (f" With {plural(n, 'seed')} run by both, their difference has no interval, so the rule "
                        f"takes the highest mean, {top}.")
