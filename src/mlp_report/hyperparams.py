@@ -123,7 +123,8 @@ def sweep_rows(runs: pd.DataFrame, parameter: str, study: Study) -> pd.DataFrame
 
 
 def summary_table(runs: pd.DataFrame, study: Study) -> pd.DataFrame:
-    """One row per (parameter, value) of the three sweeps: mean and std over seeds of every metric."""
+    """One row per (parameter, value) of the three sweeps: mean and std over seeds of every metric, the
+    accuracy's 95 % interval half-width, median and range, and every seed's accuracy (``seed_accuracies``)."""
     parts = [sweep_rows(runs, p, study) for p in PARAMETERS]
     long = without_diverged(pd.concat(parts, ignore_index=True))  # diverged runs count, but are not averaged
     grouped = long.groupby(["parameter", "value"], sort=False)
