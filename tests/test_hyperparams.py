@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from mlp_report import hyperparams as hp
+from mlp_report.validation import ConfigError
 
 STUDY = hp.Study(batch_sizes=(8, 32, 128), hidden_layers=(1, 2, 4), learning_rates=(0.01, 0.1, 0.4), train_size=1000, epochs=1)
 
@@ -48,6 +49,14 @@ def test_summary_trend_and_best_rule():
     assert {k: best[k] for k in hp.DEFAULTS} == {"batch_size": 32, "hidden_layers": 2, "learning_rate": 0.1}
     shown = hp.display_table(table)
     assert list(shown.columns)[:3] == ["parameter", "value", "seeds"] and "±" in shown["val. accuracy (%)"].iloc[0]
+    accuracy, beyond = hp.display_table(table, "accuracy"), hp.display_table(table, "beyond")
+    assert list(accuracy.columns) == ["parameter", "value", *hp.TABLE_PARTS["accuracy"]]
+    assert list(beyond.columns) == ["parameter", "value", *hp.TABLE_PARTS["beyond"]]
+    assert set(accuracy.columns) | set(beyond.columns) == set(shown.columns)
+    row = table.iloc[0]
+    assert accuracy["range (%)"].iloc[0] == f"{100 * row.val_accuracy_min:.2f}–{100 * row.val_accuracy_max:.2f}"
+    with pytest.raises(ConfigError, match="part='both' is invalid"):
+        hp.display_table(table, "both")
 
 
 def test_ties_go_to_the_faster_setting():

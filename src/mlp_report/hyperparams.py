@@ -12,6 +12,7 @@ from scipy import stats
 from sklearn.metrics import f1_score, recall_score
 
 from .sweeps import RunConfig
+from .validation import require_choice
 
 DEFAULTS = {"batch_size": 32, "hidden_layers": 2, "learning_rate": 0.01}
 PARAMETERS = tuple(DEFAULTS)
@@ -153,9 +154,17 @@ def summary_table(runs: pd.DataFrame, study: Study) -> pd.DataFrame:
     return table.fillna({"val_accuracy_std": 0.0, "val_loss_std": 0.0, "val_accuracy_ci": 0.0, "val_loss_ci": 0.0})
 
 
-def display_table(table: pd.DataFrame) -> pd.DataFrame:
-    """The summary formatted for the page: percentages, mean ± half-width of its 95 % interval, the median
-    and the range of the seeds; diverged runs are said, not averaged."""
+TABLE_PARTS = {  # the columns of each part of the displayed summary (after parameter and value)
+    "accuracy": ("seeds", "val. accuracy (%)", "median (%)", "range (%)", "val. loss"),
+    "beyond": ("macro-F1 (%)", "worst class recall (%)", "median time per run (s)", "updates", "parameters"),
+}
+
+
+def display_table(table: pd.DataFrame, part: str = "all") -> pd.DataFrame:
+    """The summary formatted for the page: accuracy and loss as the mean ± the half-width of its 95 % interval,
+    the median and the range of the seeds (``part="accuracy"``), what accuracy hides (``"beyond"``), or both
+    (``"all"``). Diverged runs are said, not averaged."""
+    require_choice("part", part, ("all", *TABLE_PARTS))
     diverged = table["diverged"] if "diverged" in table else pd.Series(0, index=table.index)
 
     def cell(text: str, row: int) -> str:
@@ -167,16 +176,14 @@ def display_table(table: pd.DataFrame) -> pd.DataFrame:
     def metric(texts) -> list[str]:
         return [cell(t, i) for i, t in enumerate(texts)]
 
-    return pd.DataFrame(
+    shown = pd.DataFrame(
         {
             "parameter": table["parameter"].map(LABELS),
             "value": [f"{v:g}" for v in table["value"]],
             "seeds": table["seeds"],
             "val. accuracy (%)": metric(f"{100 * m:.2f} ± {100 * h:.2f}" for m, h in zip(table.val_accuracy, table.val_accuracy_ci, strict=True)),
-            "median (range) (%)": metric(
-                f"{100 * m:.2f} ({100 * lo:.2f}–{100 * hi:.2f})"
-                for m, lo, hi in zip(table.val_accuracy_median, table.val_accuracy_min, table.val_accuracy_max, strict=True)
-            ),
+            "median (%)": metric(f"{100 * m:.2f}" for m in table.val_accuracy_median),
+            "range (%)": metric(f"{100 * lo:.2f}–{100 * hi:.2f}" for lo, hi in zip(table.val_accuracy_min, table.val_accuracy_max, strict=True)),
             "val. loss": metric(f"{m:.3f} ± {h:.3f}" for m, h in zip(table.val_loss, table.val_loss_ci, strict=True)),
             "macro-F1 (%)": metric(f"{100 * v:.2f}" for v in table.macro_f1),
             "worst class recall (%)": metric(f"{100 * v:.1f} (digit {c})" for v, c in zip(table.worst_recall, table.worst_class, strict=True)),
@@ -185,6 +192,9 @@ def display_table(table: pd.DataFrame) -> pd.DataFrame:
             "parameters": [f"{v:,}" for v in table.params],
         }
     )
+    if part == "all":
+        return shown
+    return shown[["parameter", "value", *TABLE_PARTS[part]]]
 
 
 @dataclass(frozen=True)
