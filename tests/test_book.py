@@ -25,7 +25,7 @@ def test_book_pages_exist(quick_book):
         assert (html / page).is_file(), page
 
 
-@pytest.mark.parametrize("page", ["intro.html", *CHAPTER_PAGES])
+@pytest.mark.parametrize("page", ["intro.html", *CHAPTER_PAGES, "references.html"])
 def test_pages_are_clean(quick_book, page):
     text = (quick_book / "_build" / "html" / page).read_text()
     assert "np.float64" not in text and "np.int64" not in text, "unformatted NumPy scalar glued"
@@ -49,8 +49,32 @@ def test_task0_page_shows_summary_figure_and_glued_accuracy(quick_book):
     assert re.search(r"Fig(ure)?\.?\s*\d", re.sub(r"<[^>]+>", "", text)) or "caption-number" in text
 
 
+def bib_titles() -> dict[str, str]:
+    """``{key: title}`` of every entry of references.bib, braces and TeX accents left out."""
+    text = (ROOT / "references.bib").read_text()
+    entries = re.findall(r"@\w+\{([^,]+),(.*?)\n\}", text, re.S)
+    return {key: re.sub(r"[{}]", "", re.search(r"\btitle\s*=\s*\{(.+?)\},?\n", body).group(1)) for key, body in entries}
+
+
+def test_references_page_lists_every_work_and_the_chapters_link_to_it(quick_book):
+    html = quick_book / "_build" / "html"
+    page = (html / "references.html").read_text()
+    plain = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", page)).casefold()
+    titles = bib_titles()
+    assert len(titles) >= 10
+    for key, title in titles.items():  # the page lists only cited works: every entry is cited somewhere
+        words = [w for w in re.findall(r"[a-z]+", title.casefold().replace("--", " ")) if len(w) > 3]
+        assert all(w in plain for w in words), f"{key}: {title!r} not on the references page"
+    cited = {"intro.html": "lecun1998gradient", "chapters/task1.html": "goyal2017accurate",
+             "chapters/task3.html": "zhang2017understanding", "chapters/task4.html": "smilkov2017direct"}
+    for name, key in cited.items():
+        text = (html / name).read_text()
+        links = re.findall(r'href="((?:\.\./)?references\.html#[^"]+)"', text)
+        assert links, f"{name} has no citation linking to the references page ({key})"
+
+
 @pytest.mark.browser
-@pytest.mark.parametrize("page", ["index.html", "intro.html", *CHAPTER_PAGES])
+@pytest.mark.parametrize("page", ["index.html", "intro.html", *CHAPTER_PAGES, "references.html"])
 def test_pages_in_headless_chromium(quick_book, serve, open_page, page):
     base = serve(quick_book / "_build" / "html")
     probe = open_page(f"{base}/{page}")

@@ -3,6 +3,7 @@ exactly when the PDF does. The PDF itself is checked by tests/report/test_pdf_fu
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -64,6 +65,23 @@ def test_prepare_notebook_adds_markdown_tables_and_drops_widgets():
 def test_print_book_needs_the_executed_chapters(tmp_path):
     with pytest.raises(FileNotFoundError, match=r"make book"):
         pdf.prepare_print_book(ROOT, tmp_path / "stage", tmp_path / "print")
+
+
+def test_print_book_copies_every_page_of_the_toc_and_the_bibliography(tmp_path):
+    import yaml
+
+    stage = tmp_path / "stage"
+    for chapter in ("task0", "task1", "task2", "task3", "task4"):
+        (stage / "chapters").mkdir(parents=True, exist_ok=True)
+        (stage / "chapters" / f"{chapter}.ipynb").write_text(json.dumps(notebook_with([])))
+    pdf.prepare_print_book(ROOT, stage, tmp_path / "print")
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    pages = [toc["root"], *(c["file"] for c in toc["chapters"])]
+    for page in pages:
+        assert (tmp_path / "print" / f"{page}.md").is_file() or (tmp_path / "print" / f"{page}.ipynb").is_file(), page
+    config = yaml.safe_load((tmp_path / "print" / "_config.yml").read_text())
+    for bib in config["bibtex_bibfiles"]:
+        assert (tmp_path / "print" / bib).read_text() == (ROOT / bib).read_text()
 
 
 def test_print_config_turns_execution_off_and_names_the_document():

@@ -226,3 +226,38 @@ def test_html_book_links_and_ships_the_pdf(book_pdf: Path):
     assert f'href="{HTML_PDF_PATH}"' in intro
     assert (html / HTML_PDF_PATH).read_bytes() == book_pdf.read_bytes()
     assert f'href="../{HTML_PDF_PATH}"' in (html / "chapters" / "task4.html").read_text()  # download menu
+
+
+def bib_entries() -> dict[str, tuple[str, str, str]]:
+    """``{key: (title, first author's surname, year)}`` of every entry of references.bib."""
+    text = (project_root() / "references.bib").read_text()
+    entries = {}
+    for key, body in re.findall(r"@\w+\{([^,]+),(.*?)\n\}", text, re.S):
+        field = dict(re.findall(r"(\w+)\s*=\s*\{(.+?)\},?\n", body + "\n"))
+        surname = re.sub(r"\\.|[{}'\"`^~]", "", field["author"].split(",")[0])
+        entries[key] = (re.sub(r"[{}]", "", field["title"]).replace("--", "–"), surname, field["year"])
+    return entries
+
+
+def test_bibliography_lists_every_work(pdf_text: str):
+    # the bibliography closes the book: sphinx-jupyterbook-latex moves it to the end
+    tail = pdf_text[len(pdf_text) // 2:]
+    assert re.search(r"^\s*(Bibliography|References|BIBLIOGRAPHY|REFERENCES)\s*$", tail, re.M), "no bibliography heading"
+    text = normalise(tail).replace("–", "")
+    entries = bib_entries()
+    assert len(entries) >= 10
+    for key, (title, _surname, _year) in entries.items():
+        assert normalise(title).replace("–", "") in text, f"{key}: {title!r} not in the PDF's bibliography"
+
+
+def test_citations_in_the_text(pdf_text: str, executed_chapter):
+    # a sample of citations as the reader sees them (author-year), each in the chapter that cites it
+    text = normalise(pdf_text)
+    entries = bib_entries()
+    cited = re.findall(r"\{cite:p\}`([^`]+)`", markdown_of(executed_chapter("task1")) + markdown_of(executed_chapter("task3")))
+    keys = list(dict.fromkeys(k.strip() for group in cited for k in group.split(",")))
+    assert {"goyal2017accurate", "zhang2017understanding", "srivastava2014dropout"} <= set(keys)
+    for key in keys:
+        _title, surname, year = entries[key]
+        assert normalise(f"{surname}") in text and normalise(year) in text
+        assert re.search(re.escape(normalise(surname)) + r"(etal\.?|and\w+)?,?" + year, text), f"citation of {key} not in the PDF"

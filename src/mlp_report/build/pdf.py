@@ -232,7 +232,7 @@ def print_config(root: Path) -> dict[str, Any]:
 
 
 # the book's own files, copied into the print copy beside the executed chapters
-BOOK_FILES = ("_toc.yml", "intro.md", "provenance.md", "references.bib", "logo.svg")
+BOOK_FILES = ("_toc.yml", "intro.md", "references.md", "provenance.md", "references.bib", "logo.svg")
 BOOK_DIRS = ("_static",)
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from .common import noise_phrase
+from collections.abc import Sequence
+from typing import Any
+
+from .common import listed, noise_phrase, plural
 
 # how mean validation accuracy varies along one sweep (``mlp_report.hyperparams.Trend.shape``)
 SHAPES = ("rises", "falls", "peaks inside the range", "is flat")
@@ -136,15 +139,150 @@ def heatmap_sentence(rho: float) -> str:
     return "the best learning rate does not move consistently with the batch size in this grid"
 
 
-def best_vs_runner(apart: bool | None) -> str:
-    """How the chosen setting compares with the runner-up: ``It is ... the runner-up``."""
-    if apart is None:
-        return "not comparable, with one seed, to"
-    return noise_phrase(
-        apart,
-        apart_text="clearly ahead of (95 % intervals apart)",
-        overlap_text="within seed noise of (95 % intervals overlap)",
-    )
+def at_setting(label: str, value: float) -> str:
+    """``at batch size 2``, ``with 8 hidden layers``, ``at learning rate 0.8``."""
+    if label == "hidden layers":
+        return f"with {value:g} hidden layer{'s' * bool(value != 1)}"
+    return f"at {label} {value:g}"
+
+
+def setting_name(label: str, value: float) -> str:
+    """``batch size 2``, ``4 hidden layers``, ``learning rate 0.1``: a setting as a noun in a sentence."""
+    if label == "hidden layers":
+        return f"{value:g} hidden layer{'s' * bool(value != 1)}"
+    return f"{label} {value:g}"
+
+
+MEDIAN_SHAPES = {  # what the medians do, for one of SHAPES
+    "rises": "rise with the {label}",
+    "falls": "fall as the {label} grows",
+    "peaks inside the range": "peak inside the range",
+    "is flat": "hardly depend on the {label}",
+}
+
+
+def seed_sentence(
+    label: str,
+    seeds: int,
+    widest: tuple[float, float, float],
+    outliers: Sequence[Any] = (),
+    gaps: Sequence[Any] = (),
+    shapes: tuple[str, str] = ("is flat", "is flat"),
+    bests: tuple[float, float] = (0.0, 0.0),
+    min_seeds: int = 3,
+) -> str:
+    """What the single seeds of one sweep say beside the means.
+
+    ``widest``: (value, lowest, highest seed accuracy) of the setting whose seeds spread most; ``outliers``:
+    seeds outside the outlier rule (``value``, ``seed``, ``accuracy``, ``median``); ``gaps``: settings whose
+    mean and median differ by more than the interval's half-width (``value``, ``mean``, ``median``,
+    ``half_width``); ``shapes`` and ``bests``: the curve shape and the best value of the means and of the
+    medians. Accuracies are fractions. When the medians tell another story, the sentence says that the
+    explanation follows them."""
+    if seeds < min_seeds:
+        return (f"With {plural(seeds, 'seed')} per setting, the seeds cannot be weighed against each other here; "
+                "the full profile runs several.")
+    value, low, high = widest
+    text = f"The seeds spread most {at_setting(label, value)}, from {100 * low:.2f} % to {100 * high:.2f} %"
+    if not outliers:
+        text += ", and no seed is an outlier by the rule above."
+    else:
+        named = [f"seed {o.seed} {at_setting(label, o.value)} ({100 * o.accuracy:.2f} % against a median of "
+                 f"{100 * o.median:.2f} %)" for o in outliers]
+        if len(named) == 1:
+            text += f". By the rule above, one seed is an outlier: {named[0]}."
+        else:
+            text += f". By the rule above, {len(named)} seeds are outliers: {listed(named)}."
+    for gap in gaps:
+        side = "below" if gap.mean < gap.median else "above"
+        where = at_setting(label, gap.value)
+        text += (f" {where[0].upper() + where[1:]}, the mean ({100 * gap.mean:.2f} %) lies {side} the median "
+                 f"({100 * gap.median:.2f} %) by more than the half-width of its 95 % interval "
+                 f"({100 * gap.half_width:.2f} points).")
+    mean_shape, median_shape = shapes
+    mean_best, median_best = bests
+    medians = MEDIAN_SHAPES[median_shape].format(label=label)
+    if median_shape != mean_shape:
+        text += f" The medians, unlike the means, {medians}, and the explanation below follows the medians."
+    elif median_shape == "peaks inside the range" and median_best != mean_best:
+        text += (f" The medians also peak inside the range, but {at_setting(label, median_best)} rather than "
+                 f"{at_setting(label, mean_best)}; the explanation below follows the medians.")
+    elif outliers or gaps:
+        text += f" Like the means, the medians {medians}, so the explanation below does not rest on single seeds."
+    return text
+
+
+def best_choice(
+    top: tuple[str, float],
+    top_acc: float,
+    runner: tuple[str, float] | None,
+    runner_acc: float,
+    paired: tuple[float, float, float, int],
+    seconds: tuple[float, float],
+    runner_chosen: bool,
+) -> str:
+    """How the rule chose: the highest mean (``top``: the varied parameter's label and value; accuracy in %),
+    the runner-up, their paired difference (mean, low, high in points, over ``n`` shared seeds), the training
+    times (seconds per run of the top and of the runner-up) and whether the tie-break chose the runner-up."""
+    top = setting_name(*top)
+    if runner is None:
+        return f"It picks {top}, at {top_acc:.2f} %, the only setting without a diverged seed."
+    runner = setting_name(*runner)
+    diff, low, high, n = paired
+    text = f"The highest mean is {top_acc:.2f} %, with {top}; the runner-up is {runner}, at {runner_acc:.2f} %."
+    if n < 2:
+        return text + (f" With {plural(n, 'seed')} run by both, their difference has no interval, so the rule "
+                       f"takes the highest mean, {top}.")
+    text += (f" Over the {n} seeds both ran, {top} is ahead by {diff:.2f} points on average, and the 95 % "
+             f"interval of this paired difference runs from {low:.2f} to {high:.2f} points.")
+    if not low <= 0 <= high:
+        return text + f" The interval excludes 0, so the two differ beyond seed noise, and the rule picks {top}."
+    top_s, runner_s = seconds
+    if runner_chosen:
+        return text + (f" The interval contains 0, so the two are tied, and the tie-break (training time) picks "
+                       f"the runner-up, {runner}, the faster of the two ({runner_s:.2f} s per run against {top_s:.2f} s).")
+    return text + (f" The interval contains 0, so the two are tied, and the tie-break (training time) keeps {top}, "
+                   f"the faster of the two ({top_s:.2f} s per run against {runner_s:.2f} s).")
+
+
+def scaling_verdict(low: float, high: float, linear: float = 1.0, root: float = 0.5, digits: int = 2) -> str:
+    """Where the slope's interval [``low``, ``high``] lies against the linear rule's slope (1) and the
+    square-root rule's (0.5); ``nan`` bounds: too few batch sizes for an interval. The bounds are compared as
+    the prose shows them (``digits`` decimals), so an interval shown as "0.29 to 1.00" contains 1."""
+    if not (low == low and high == high):
+        return "too few batch sizes to give the slope an interval, so neither rule can be tested here"
+    low, high = round(low, digits), round(high, digits)
+    has_linear, has_root = low <= linear <= high, low <= root <= high
+    if has_linear and has_root:
+        return "the interval contains both rules' slopes, so this grid cannot tell them apart"
+    if has_linear:
+        return f"the interval contains the linear rule's {linear:g} but not the square-root rule's {root:g}"
+    if has_root:
+        return f"the interval contains the square-root rule's {root:g} but not the linear rule's {linear:g}"
+    if high < min(linear, root):
+        return "the whole interval lies below both rules' slopes: here the best rate grows more slowly with the batch size than either rule says"
+    if low > max(linear, root):
+        return "the whole interval lies above both rules' slopes: here the best rate grows faster with the batch size than either rule says"
+    return "the interval lies between the two rules' slopes and excludes both"
+
+
+def grid_edge_note(at_lowest: Sequence[float], at_highest: Sequence[float], lowest_rate: float, highest_rate: float) -> str:
+    """Which batch sizes have their best rate at an edge of the grid, where the true best may lie beyond it."""
+
+    def sizes(values: Sequence[float]) -> str:
+        return f"batch size{'s' * (len(values) > 1)} {listed([f'{v:g}' for v in values])}"
+
+    parts = []
+    if at_lowest:
+        parts.append(f"at {sizes(at_lowest)} the best rate is the smallest tried ({lowest_rate:g})")
+    if at_highest:
+        parts.append(f"at {sizes(at_highest)} the largest ({highest_rate:g})" if at_lowest
+                     else f"at {sizes(at_highest)} the best rate is the largest tried ({highest_rate:g})")
+    if not parts:
+        return "At every batch size the best rate lies inside the grid, so no point of the fit is cut off by its edges."
+    text = " and ".join(parts)
+    return (f"{text[0].upper() + text[1:]}: there the true best rate may lie beyond the grid, so the fitted slope "
+            "is a rough estimate.")
 
 
 def loss_vs_accuracy(same: bool, lowest_loss_setting: str, lowest_loss: float, best_accuracy_loss: float) -> str:
