@@ -1,7 +1,8 @@
 """Where a build's time goes: named sections timed into a JSON-lines file, for ``--profile-build``.
 
 Off unless ``MLP_REPORT_TIMINGS`` names a file. Then :func:`section` adds the wall and CPU seconds of
-its block to a per-process tally (``training``, ``evaluation``, ``predictions``, ``figures``), and
+its block to a per-process tally (:data:`SECTIONS`: loading MNIST, compiling an epoch function (its
+first call, whole), training steps, evaluation, predictions, figures), and
 :func:`flush` appends the tally as one line ``{"chapter", "pid", "<section>": [wall, cpu], ...}``
 (``MLP_REPORT_CHAPTER`` names the chapter; sweep workers inherit both variables). CPU seconds count
 every thread of the process, so they stay meaningful on a machine other jobs are loading.
@@ -9,6 +10,7 @@ every thread of the process, so they stay meaningful on a machine other jobs are
 
 from __future__ import annotations
 
+import atexit
 import functools
 import json
 import os
@@ -18,7 +20,7 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 ENV = "MLP_REPORT_TIMINGS"
-SECTIONS = ("training", "evaluation", "predictions", "figures")
+SECTIONS = ("data", "compilation", "training", "evaluation", "predictions", "figures")
 
 _tally: dict[str, list[float]] = {}
 _open: set[str] = set()  # sections being timed now: a nested one of the same name is not counted twice
@@ -36,6 +38,7 @@ def section(name: str) -> Iterator[None]:
         yield
         return
     _open.add(name)
+    _flush_at_exit()
     wall, cpu = time.perf_counter(), time.process_time()
     try:
         yield
@@ -44,6 +47,11 @@ def section(name: str) -> Iterator[None]:
         spent = _tally.setdefault(name, [0.0, 0.0])
         spent[0] += time.perf_counter() - wall
         spent[1] += time.process_time() - cpu
+
+
+@functools.lru_cache(maxsize=1)
+def _flush_at_exit() -> None:
+    atexit.register(flush)
 
 
 def add(name: str, wall: float, cpu: float) -> None:

@@ -198,10 +198,11 @@ def _epoch_function(arch: _Arch, n: int, batch_size: int):
     n_full, rest = divmod(n, batch_size)
     l2 = _l2_factors(arch)
 
-    def step(weights, x, y, w, start, size, lr, seed):
-        # x, y, w are already in this epoch's shuffled order: a batch is a contiguous slice
-        xb = tf.slice(x, tf.concat([[start], tf.zeros([tf.rank(x) - 1], tf.int32)], 0), tf.concat([[size], tf.shape(x)[1:]], 0))
-        yb, wb = tf.slice(y, [start], [size]), tf.slice(w, [start], [size])
+    def step(weights, x, y, w, perm, start, size, lr, seed):
+        # the batch is a contiguous slice of this epoch's order, gathered from the data in place: copying
+        # the whole shuffled data set every epoch would cost as much memory traffic as a fifth of the steps
+        index = tf.slice(perm, [start], [size])
+        xb, yb, wb = tf.gather(x, index), tf.gather(y, index), tf.gather(w, index)
         with tf.GradientTape() as tape:
             tape.watch(weights)
             logits = _forward(arch, weights, xb, seed)
@@ -215,11 +216,9 @@ def _epoch_function(arch: _Arch, n: int, batch_size: int):
         return weights, loss * float(size), hits
 
     def epoch(weights, x, y, w, perm, lr, seed):
-        x, y, w = tf.gather(x, perm), tf.gather(y, perm), tf.gather(w, perm)  # one shuffle per epoch
-
         def body(i, weights, loss_sum, hits):
             step_seed = seed + tf.stack([0, i])
-            weights, batch_loss, batch_hits = step(weights, x, y, w, i * batch_size, batch_size, lr, step_seed)
+            weights, batch_loss, batch_hits = step(weights, x, y, w, perm, i * batch_size, batch_size, lr, step_seed)
             return i + 1, weights, loss_sum + batch_loss, hits + batch_hits
 
         loss_sum, hits = tf.constant(0.0), tf.constant(0.0)
@@ -229,7 +228,7 @@ def _epoch_function(arch: _Arch, n: int, batch_size: int):
             )
         if rest:  # static size: traced once with the epoch, never per epoch
             weights, batch_loss, batch_hits = step(
-                weights, x, y, w, n_full * batch_size, rest, lr, seed + tf.stack([0, n_full])
+                weights, x, y, w, perm, n_full * batch_size, rest, lr, seed + tf.stack([0, n_full])
             )
             loss_sum, hits = loss_sum + batch_loss, hits + batch_hits
         return weights, loss_sum / n + _penalty(arch, weights), hits / n
@@ -353,7 +352,9 @@ def train(
     for epoch in range(epochs):
         order = rng.permutation(len(x)) if shuffle else np.arange(len(x))
         dropout_seed = tf.constant([seed % 1_000_003 * 64, epoch * 1_000_000], tf.int32)
-        with timing.section("training"):
+        # the first call of a new compiled epoch traces and compiles it: timed apart from the training
+        traced = epoch == 0 and timing.enabled() and epoch_fn.experimental_get_tracing_count() == 0
+        with timing.section("compilation" if traced else "training"):
             weights, loss, acc = epoch_fn(weights, x_t, y_t, w_t, tf.constant(order.astype(np.int32)), lr, dropout_seed)
             history["loss"].append(float(loss))
             history["accuracy"].append(float(acc))

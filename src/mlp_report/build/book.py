@@ -340,7 +340,7 @@ def stage_book(
 # ---- profiling a cold build -------------------------------------------------------------------------
 
 TIMINGS_ENV = "MLP_REPORT_TIMINGS"
-PROFILE_COLUMNS = ("training", "evaluation", "predictions", "figures")
+PROFILE_COLUMNS = ("data", "compilation", "training", "evaluation", "predictions", "figures")
 
 
 def cell_seconds(notebook: Path) -> float:
@@ -352,7 +352,8 @@ def cell_seconds(notebook: Path) -> float:
 def build_profile(root: Path, stage: Path, timings: Path) -> list[dict[str, Any]]:
     """Per executed chapter of ``stage`` (of the book at ``root``): its wall time, the kernel's start-up (the wall time outside its
     cells: starting the kernel and shutting it down) and, from ``timings`` (:mod:`mlp_report.timing`),
-    the wall and CPU seconds in training steps, evaluation, predictions and figures, summed over the
+    the wall and CPU seconds in loading MNIST, compiling, training steps, evaluation, predictions and
+    figures, summed over the
     kernel and its sweep workers (with two workers busy, these can add up to more than the wall time)."""
     from .. import timing
 
