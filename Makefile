@@ -9,7 +9,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 STAMP := $(VENV)/.installed
 
-.PHONY: install book test lab clean benchmark report-check lint pdf pdf-check
+.PHONY: install book test lab clean benchmark profile-build report-check lint pdf pdf-check
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,8 +23,8 @@ install: $(STAMP)
 book: install  ## execute the chapters that changed (full profile) and build _build/html
 	$(BIN)/python -m mlp_report.build.book --profile full
 
-test: install  ## unit tests, quick-profile chapters, book build, browser checks
-	$(BIN)/python -m pytest
+test: install  ## unit tests, quick-profile chapters, book build, browser checks (on 2 workers; the quick book is built once, from the start)
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 # TeX for `make pdf`: Debian's packages, installed where the build's check finds something missing
 TEX_PACKAGES := texlive-xetex texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended \
@@ -50,6 +50,9 @@ lab: install  ## JupyterLab on the paired text notebooks (jupytext.toml pairs ch
 
 benchmark: install  ## fit vs compiled-loop speed (see README, Performance)
 	$(BIN)/python benchmarks/training_speed.py
+
+profile-build: install  ## a cold full build in a temporary folder, timed per chapter (README, Performance); .cache/ untouched
+	$(BIN)/python -m mlp_report.build.book --profile full --profile-build
 
 lint: install  ## ruff on the package, tests, tools and the chapters' code cells
 	$(BIN)/ruff check src tests benchmarks tools
