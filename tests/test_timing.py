@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import time
 
+import pytest
+
 from mlp_report import timing
 from mlp_report.build.book import build_profile, format_profile
 
@@ -59,3 +61,29 @@ def test_profile_table_from_a_stage(tmp_path):
     assert table[0].startswith("| chapter | wall s | kernel start-up s | data s (CPU)")
     assert table[2] == "| task0 | 10.0 | 6.5 | 0.0 (0.0) | 0.0 (0.0) | 4.0 (3.0) | 0.0 (0.0) | 0.0 (0.0) | 0.0 (0.0) | -0.5 |"
     assert table[-1].startswith("| HTML build | 3.0 |")
+
+
+def test_profile_cold_build_times_a_tiny_book(tmp_path):
+    """The --profile-build path end to end on a one-chapter book (kernel, papermill, timings file), no HTML."""
+    from mlp_report.build.book import profile_cold_build
+
+    root = tmp_path / "book"
+    (root / "chapters").mkdir(parents=True)
+    (root / "_toc.yml").write_text("format: jb-book\nroot: intro\nchapters:\n- file: chapters/only\n")
+    code = (
+        "import time\nfrom mlp_report import timing\n"
+        "with timing.section('training'):\n    time.sleep(0.3)\ntiming.flush()"
+    )
+    (root / "chapters" / "only.md").write_text(
+        "---\njupytext:\n  text_representation:\n    extension: .md\n    format_name: myst\n"
+        "kernelspec:\n  display_name: Python 3 (ipykernel)\n  language: python\n  name: python3\n---\n\n"
+        "# only\n\n```{code-cell} ipython3\n:tags: [parameters]\n\nprofile = \"full\"\n```\n\n"
+        f"```{{code-cell}} ipython3\n{code}\n```\n"
+    )
+    table = profile_cold_build(root, "quick", tmp_path / "profile", html=False, log=lambda _m: None)
+    row = next(line for line in table.splitlines() if line.startswith("| only |"))
+    training = row.split(" | ")[5]  # wall (CPU) seconds of the training column
+    assert 0.3 <= float(training.split()[0]) < 5, row
+    assert "load average" in table and (tmp_path / "profile" / "profile.md").is_file()
+    with pytest.raises(FileExistsError, match="needs an empty folder"):
+        profile_cold_build(root, "quick", tmp_path / "profile", html=False)
