@@ -83,8 +83,9 @@ build_html(out / "stage", out, strict=True)
 """
 
 
+@pytest.hookimpl(trylast=True)  # after -k/-m deselection: only the tests that will run count
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    # whether any collected test needs the quick book (then it is built from the session's start)
+    # whether any selected test needs the quick book (then it is built from the session's start)
     config._mlp_quick_book_wanted = any("quick_book" in getattr(item, "fixturenames", ()) for item in items)
 
 
