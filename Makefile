@@ -9,7 +9,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 STAMP := $(VENV)/.installed
 
-.PHONY: install book test lab preview clean benchmark benchmark-playground report-check lint pdf pdf-check publish
+.PHONY: install book test lab preview clean benchmark benchmark-playground profile-build report-check lint pdf pdf-check publish
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,8 +26,8 @@ install: $(STAMP)
 book: install  ## execute the chapters that changed (full profile) and build _build/html
 	$(BIN)/python -m mlp_report.build.book --profile full
 
-test: install  ## unit tests, quick-profile chapters, book build, browser checks
-	$(BIN)/python -m pytest
+test: install  ## unit tests, quick-profile chapters, book build, browser checks (on 2 workers; the quick book is built once, from the start)
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 # TeX for `make pdf`: Debian's packages, installed where the build's check finds something missing
 TEX_PACKAGES := texlive-xetex texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended \
@@ -71,6 +71,9 @@ benchmark: install  ## fit vs compiled-loop speed (see README, Performance)
 
 benchmark-playground: install  ## the widget's frames per second against TF Playground's build (see README)
 	$(BIN)/python benchmarks/playground_fps.py
+
+profile-build: install  ## a cold full build in a temporary folder, timed per chapter (README, Performance); .cache/ untouched
+	$(BIN)/python -m mlp_report.build.book --profile full --profile-build
 
 lint: install  ## ruff on the package, tests, tools and the chapters' code cells; the GitHub workflow against GitHub's schema
 	$(BIN)/ruff check src tests benchmarks tools

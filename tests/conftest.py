@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import http.server
 import os
 import shutil
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -35,10 +38,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--pdf", default=None, help="the book's PDF (_build/pdf/mlp-report.pdf) for tests/report/test_pdf_full.py")
 
 
+def _session_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This session's temporary folder, shared by its pytest-xdist workers (each has its own basetemp)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _isolated_outputs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """Tests write caches and results to a temporary folder, never into the user's _build."""
-    base = tmp_path_factory.mktemp("outputs")
+    """Tests write caches and results to a temporary folder, never into the user's _build; the workers of
+    one pytest-xdist session share it, as the tests of one serial session do (the quick book's results)."""
+    base = _session_folder(tmp_path_factory) / "outputs"
+    base.mkdir(parents=True, exist_ok=True)
     saved = {k: os.environ.get(k) for k in ("MLP_REPORT_CACHE", "MLP_REPORT_RESULTS", "MLP_REPORT_ROOT")}
     os.environ["MLP_REPORT_CACHE"] = str(base / "cache")
     os.environ["MLP_REPORT_RESULTS"] = str(base / "results")
@@ -60,18 +71,121 @@ def mnist_dir() -> Path:
     return Path(value)
 
 
+# ---- the quick-profile book: built once per session, in the background from the session's start ----------
+
+BUILD_QUICK_BOOK = """
+import sys
+from pathlib import Path
+from mlp_report.build.book import build_html, stage_book
+root, out = Path(sys.argv[1]), Path(sys.argv[2])
+stage_book(root, out / "stage", "quick", log=lambda _m: None)
+build_html(out / "stage", out, strict=True)
+"""
+
+
+@pytest.hookimpl(trylast=True)  # after -k/-m deselection: only the tests that will run count
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # whether any selected test needs the quick book (then it is built from the session's start)
+    config._mlp_quick_book_wanted = any("quick_book" in getattr(item, "fixturenames", ()) for item in items)
+
+
+class _QuickBook:
+    """One build of the quick book per session, shared by every xdist worker: the first worker to take
+    the lock (``flock``) builds it in a subprocess (its environment fixed at the session's start, so
+    tests that change ``os.environ`` meanwhile cannot reach the kernels) and holds the lock until the
+    build ends; the others wait on the lock for its result."""
+
+    def __init__(self, folder: Path):
+        self.folder, self.out = folder, folder / "book"
+        self.done, self.failed = folder / "done", folder / "failed"
+        self.process: subprocess.Popen | None = None
+        self.watcher: threading.Thread | None = None
+
+    def _lock(self, block: bool) -> int | None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.folder / "build.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if block else fcntl.LOCK_NB))
+        except BlockingIOError:
+            os.close(fd)
+            return None
+        return fd
+
+    def _finished(self) -> bool:
+        return self.done.exists() or self.failed.exists()
+
+    def start(self) -> None:
+        """Start the build in the background unless another worker has it (or it is done)."""
+        fd = self._lock(block=False)
+        if fd is None:
+            return
+        if self._finished():
+            os.close(fd)
+            return
+        log = open(self.folder / "build.log", "wb")  # noqa: SIM115 - closed by the watcher
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", BUILD_QUICK_BOOK, str(ROOT), str(self.out)],
+            env=dict(os.environ), stdout=log, stderr=subprocess.STDOUT,
+        )
+
+        def watch(process: subprocess.Popen = self.process) -> None:
+            code = process.wait()
+            log.close()
+            (self.done if code == 0 else self.failed).write_text(str(code))
+            os.close(fd)  # releases the lock: the waiting workers go on
+
+        self.watcher = threading.Thread(target=watch, name="quick-book", daemon=True)
+        self.watcher.start()
+
+    def wait(self) -> Path:
+        """The built book's folder, once built (here or by another worker); fails if the build failed."""
+        if self.watcher is not None:
+            self.watcher.join()
+        fd = self._lock(block=True)  # held by the building worker until its build ends
+        try:
+            if not self._finished():  # nobody started it: build it now, holding the lock
+                with open(self.folder / "build.log", "wb") as log:
+                    code = subprocess.run(
+                        [sys.executable, "-c", BUILD_QUICK_BOOK, str(ROOT), str(self.out)],
+                        stdout=log, stderr=subprocess.STDOUT, check=False,
+                    ).returncode
+                (self.done if code == 0 else self.failed).write_text(str(code))
+        finally:
+            os.close(fd)
+        if self.failed.exists():
+            tail = (self.folder / "build.log").read_text(errors="replace").strip().splitlines()[-15:]
+            pytest.fail("building the quick book failed:\n" + "\n".join(tail), pytrace=False)
+        return self.out
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+        if self.watcher is not None:
+            self.watcher.join()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _quick_book_build(request: pytest.FixtureRequest, _isolated_outputs: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[_QuickBook | None]:
+    """Starts building the quick book at the session's start when a collected test needs it."""
+    if not getattr(request.config, "_mlp_quick_book_wanted", False) or not os.environ.get("MNIST_DIR"):
+        yield None
+        return
+    book = _QuickBook(_session_folder(tmp_path_factory) / "quick-book")
+    book.start()
+    yield book
+    book.stop()
+
+
 @pytest.fixture(scope="session")
-def quick_book(mnist_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def quick_book(mnist_dir: Path, _quick_book_build: _QuickBook | None, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every chapter executed with the quick profile and the HTML book built with -W; returns the output root.
 
-    ``<root>/stage/chapters/*.ipynb`` are the executed notebooks, ``<root>/_build/html`` the book.
+    ``<root>/stage/chapters/*.ipynb`` are the executed notebooks, ``<root>/_build/html`` the book. Built
+    once per session (also with pytest-xdist's workers), from the session's start.
     """
-    from mlp_report.build.book import build_html, stage_book
-
-    out = tmp_path_factory.mktemp("book")
-    stage_book(ROOT, out / "stage", "quick")
-    build_html(out / "stage", out, strict=True)
-    return out
+    if _quick_book_build is None:  # requested dynamically (getfixturevalue) without a collected user
+        _quick_book_build = _QuickBook(_session_folder(tmp_path_factory) / "quick-book")
+    return _quick_book_build.wait()
 
 
 def _chromium_or_skip() -> str:

@@ -201,6 +201,33 @@ def test_early_stopping_rejects_bad_input(kwargs, message):
         capacity.early_stopping({"val_loss": []})
 
 
+def test_early_stopping_on_an_evaluation_grid():
+    values = [3.0, 2.0, 1.0, 2.0, 2.5, 2.6, 0.1, 0.05]
+    every = {"val_loss": values, "eval_epochs": list(range(1, 9))}
+    # evaluated after every epoch through 6, then at epochs 10 and 40: the replay is exact where it stops
+    grid = {"val_loss": values, "eval_epochs": [1, 2, 3, 4, 5, 6, 10, 40]}
+    assert capacity.every_epoch_until(grid["eval_epochs"]) == 6 and capacity.every_epoch_until([1, 2]) == 2
+    assert capacity.every_epoch_until([2, 3]) == 0
+    assert capacity.early_stopping(grid, patience=2) == capacity.early_stopping(every, patience=2) == capacity.EarlyStop(3, 5)
+    assert capacity.early_stopping(grid) == capacity.EarlyStop(40, 40)  # no patience: best over the grid
+    with pytest.raises(ConfigError, match="did not stop by epoch 6, the last epoch after which 'val_loss' was evaluated every epoch"):
+        capacity.early_stopping(grid, patience=5)
+    with pytest.raises(ConfigError, match="'eval_epochs' lists 2 epochs for 8 values"):
+        capacity.early_stopping({"val_loss": values, "eval_epochs": [1, 2]}, patience=2)
+
+
+def test_curve_summary_on_an_evaluation_grid():
+    grid = [1, 2, 3, 10, 100]
+    run = {
+        "train_loss": [2.0, 1.0, 0.5, 0.1, 0.01], "test_loss": [2.0, 1.2, 0.9, 1.0, 1.5],
+        "train_accuracy": [0.5, 0.7, 0.8, 0.95, 1.0], "test_accuracy": [0.5, 0.6, 0.7, 0.72, 0.71],
+        "eval_epochs": grid,
+    }
+    summary = capacity.curve_summary([run, run])
+    assert (summary.epochs, summary.best_test_epoch, summary.best_test_accuracy_epoch) == (100, 3, 10)
+    assert summary.seed_best_epochs == (3, 3) and summary.every_epoch_until == 3 and summary.overfits
+
+
 def test_early_stopping_metrics_take_the_restored_epoch():
     h = synthetic_history(best=30)
     frame = pd.DataFrame({"seed": [0], "params": [10], "history": [h]})

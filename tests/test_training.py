@@ -129,6 +129,10 @@ def test_eval_schedules(mnist):
     log = eval_epochs("log", 500)
     assert log[:20] == list(range(1, 21)) and log[-1] == 500 and 40 < len(log) < 70
     assert eval_epochs("log", 7) == list(range(1, 8))
+    dense = eval_epochs("dense", 500)  # every epoch of the first fifth, then log-spaced
+    assert dense[:100] == list(range(1, 101)) and dense[100] > 101 and dense[-1] == 500 and 120 < len(dense) < 150
+    assert eval_epochs("dense", 30) == list(range(1, 31))  # 20 dense epochs, then every one of 21-30 is on the grid
+    assert eval_epochs("dense", 30)[-1] == 30 and eval_epochs("dense", 20) == list(range(1, 21))
     with pytest.raises(ConfigError, match="eval_schedule='often' is invalid"):
         eval_epochs("often", 5)
     x, y = mnist.x_train[:300], mnist.y_train[:300]
@@ -136,6 +140,8 @@ def test_eval_schedules(mnist):
     every = train(build_mlp(seed=0), x, y, epochs=25, seed=0, eval_sets=sets)
     final = train(build_mlp(seed=0), x, y, epochs=25, seed=0, eval_sets=sets, eval_schedule="final")
     logged = train(build_mlp(seed=0), x, y, epochs=25, seed=0, eval_sets=sets, eval_schedule="log")
+    dense = train(build_mlp(seed=0), x, y, epochs=25, seed=0, eval_sets=sets, eval_schedule="dense")
     assert final.history["test_loss"] == every.history["test_loss"][-1:] and final.history["eval_epochs"] == [25]
     assert logged.history["test_loss"] == [every.history["test_loss"][e - 1] for e in logged.history["eval_epochs"]]
+    assert dense.history["test_loss"] == [every.history["test_loss"][e - 1] for e in dense.history["eval_epochs"]]
     assert len(final.history["loss"]) == 25  # training metrics are still recorded every epoch

@@ -177,6 +177,15 @@ def evaluated_epochs(runs: Runs, n_points: int) -> np.ndarray:
     return epochs
 
 
+def every_epoch_until(epochs: Sequence[int]) -> int:
+    """The last epoch up to which ``epochs`` (1-based, ascending) holds every epoch: 3 for [1, 2, 3, 5, 9]."""
+    k = 0
+    for k, epoch in enumerate(epochs, start=1):
+        if epoch != k:
+            return k - 1
+    return k
+
+
 def runs_of(runs: pd.DataFrame, config: Any) -> pd.DataFrame:
     """The rows of a sweep DataFrame that belong to ``config`` (a ``RunConfig``), one per seed, in seed order."""
     fields = config.as_dict()
@@ -204,9 +213,9 @@ class CurveSummary:
     Epochs are 1-based (epoch 1 = after the first pass over the data).
     """
 
-    epochs: int
+    epochs: int  # the last evaluated epoch
     seeds: int
-    best_test_epoch: int  # argmin of the mean test loss
+    best_test_epoch: int  # argmin of the mean test loss (over the evaluated epochs)
     min_test_loss: float
     final_test_loss: float
     test_loss_rise: float  # final - min (mean test loss)
@@ -222,6 +231,7 @@ class CurveSummary:
     accuracy_gap: float  # final train accuracy - final test accuracy
     loss_gap: float  # final test loss - final train loss
     seed_best_epochs: tuple[int, ...]  # argmin of each seed's own test loss
+    every_epoch_until: int = 0  # the curves were evaluated after every epoch up to this one (0: unknown)
 
     @property
     def overfits(self) -> bool:
@@ -233,7 +243,8 @@ def curve_summary(runs: Runs, *, tolerance: float = 0.01, train: str = "train", 
     """Analyse the learning curves of ``runs`` (several seeds of one config).
 
     ``tolerance`` is the relative rise of the mean test loss over its minimum (0.01 = 1 %) above which the
-    test loss counts as rising again. ``train`` and ``test`` name the evaluated sets.
+    test loss counts as rising again. ``train`` and ``test`` name the evaluated sets. Epochs are those of
+    ``history["eval_epochs"]`` (every epoch if absent): minima are taken over the evaluated epochs.
     """
     tolerance = require_float("tolerance", tolerance, minimum=0.0)
     train_loss, test_loss = curve(runs, f"{train}_loss").mean(0), curve(runs, f"{test}_loss")
@@ -241,13 +252,14 @@ def curve_summary(runs: Runs, *, tolerance: float = 0.01, train: str = "train", 
     mean_test_loss = test_loss.mean(0)
     if len(train_loss) != len(mean_test_loss):
         raise ConfigError(f"{train!r} and {test!r} histories differ in length: {len(train_loss)} vs {len(mean_test_loss)} epochs.")
+    grid = evaluated_epochs(runs, len(mean_test_loss))
     best = int(np.argmin(mean_test_loss))
     best_acc = int(np.argmax(test_acc))
     rise = float(mean_test_loss[-1] - mean_test_loss[best])
     return CurveSummary(
-        epochs=len(mean_test_loss),
+        epochs=int(grid[-1]),
         seeds=len(test_loss),
-        best_test_epoch=best + 1,
+        best_test_epoch=int(grid[best]),
         min_test_loss=float(mean_test_loss[best]),
         final_test_loss=float(mean_test_loss[-1]),
         test_loss_rise=rise,
@@ -258,11 +270,12 @@ def curve_summary(runs: Runs, *, tolerance: float = 0.01, train: str = "train", 
         test_accuracy_at_best=float(test_acc[best]),
         final_train_accuracy=float(train_acc[-1]),
         final_test_accuracy=float(test_acc[-1]),
-        best_test_accuracy_epoch=best_acc + 1,
+        best_test_accuracy_epoch=int(grid[best_acc]),
         max_test_accuracy=float(test_acc[best_acc]),
         accuracy_gap=float(train_acc[-1] - test_acc[-1]),
         loss_gap=float(mean_test_loss[-1] - train_loss[-1]),
-        seed_best_epochs=tuple(int(i) + 1 for i in np.argmin(test_loss, axis=1)),
+        seed_best_epochs=tuple(int(grid[i]) for i in np.argmin(test_loss, axis=1)),
+        every_epoch_until=every_epoch_until(grid),
     )
 
 
@@ -286,6 +299,10 @@ def early_stopping(history: History, *, monitor: str = "val_loss", patience: int
     improvement larger than ``min_delta`` and restoring the best weights gives exactly the model of the
     returned ``best_epoch``. ``patience=None`` never stops: the best epoch of the whole run. Monitors
     ending in ``accuracy`` are maximized, everything else minimized.
+
+    A history evaluated on a grid (``history["eval_epochs"]``, e.g. the ``"dense"`` schedule) is replayed
+    over its every-epoch part, which must contain the stop: otherwise ``ConfigError`` (the replay would
+    not be exact). With ``patience=None`` the best epoch is taken over every evaluated epoch.
     """
     if monitor not in history:
         raise ConfigError(f"monitor={monitor!r} is invalid: expected one of the history keys {', '.join(sorted(history))}.")
@@ -295,17 +312,26 @@ def early_stopping(history: History, *, monitor: str = "val_loss", patience: int
     values = np.asarray(history[monitor], dtype=float)
     if len(values) == 0 or not np.isfinite(values).all():
         raise ConfigError(f"history {monitor!r} must be a non-empty list of finite numbers.")
+    grid = np.asarray(history.get("eval_epochs") or range(1, len(values) + 1))
+    if len(grid) != len(values):
+        raise ConfigError(f"history 'eval_epochs' lists {len(grid)} epochs for {len(values)} values of {monitor!r}.")
+    dense = every_epoch_until(grid)
     sign = -1.0 if monitor.endswith("accuracy") else 1.0  # minimize sign * value
     best, best_value, wait = 0, sign * values[0], 0
-    for epoch in range(1, len(values)):
-        value = sign * values[epoch]
+    for index in range(1, len(values)):
+        value = sign * values[index]
+        if patience is not None and index >= dense:
+            raise ConfigError(
+                f"early stopping with patience={patience} did not stop by epoch {dense}, the last epoch after "
+                f"which {monitor!r} was evaluated every epoch: evaluate every epoch for longer (eval_schedule)."
+            )
         if value < best_value - min_delta:
-            best, best_value, wait = epoch, value, 0
+            best, best_value, wait = index, value, 0
         else:
             wait += 1
             if patience is not None and wait >= patience:
-                return EarlyStop(best_epoch=best + 1, stop_epoch=epoch + 1)
-    return EarlyStop(best_epoch=best + 1, stop_epoch=len(values))
+                return EarlyStop(best_epoch=int(grid[best]), stop_epoch=int(grid[index]))
+    return EarlyStop(best_epoch=int(grid[best]), stop_epoch=int(grid[-1]))
 
 
 METRICS = ("train_accuracy", "test_accuracy", "train_loss", "test_loss")
@@ -331,7 +357,7 @@ def early_stopping_metrics(runs: pd.DataFrame, *, monitor: str = "val_loss", pat
         stop = early_stopping(hist, monitor=monitor, patience=patience)
         rows.append(
             {"seed": int(seed), "params": int(params), "epochs": stop.stop_epoch, "best_epoch": stop.best_epoch}
-            | _at(hist, stop.best_epoch - 1)
+            | _at(hist, list(hist.get("eval_epochs") or range(1, len(hist[monitor]) + 1)).index(stop.best_epoch))
         )
     return pd.DataFrame(rows)
 
@@ -494,11 +520,12 @@ def study_configs(base: Any, *, l2: float, dropout: float, small_units: int, dat
     """The plain overfitting run ``base`` (a ``RunConfig``) and its remedies by name, and the more-data
     runs: each of ``data_sizes`` trained for the plain run's budget of SGD updates.
 
-    Evaluating 10,000 images after each of 500 epochs costs more than the training itself, so only the
-    plain run, whose curves and early-stopping replay need every epoch, evaluates after every epoch and on
-    the validation images too; the remedies evaluate at log-spaced epochs (their figure has a log epoch
-    axis), the more-data runs only at the end. The more-data point at the plain run's size is the plain
-    run itself (same config: one run, not two).
+    Evaluating 10,000 images after each of 500 epochs costs more than the training itself, so ``base``
+    (the plain run, which also evaluates the validation images) should use the ``"dense"`` schedule: every
+    epoch through the first fifth of the run, where its curves bend and early stopping's replay needs
+    every epoch, log-spaced after that; the remedies evaluate at log-spaced epochs (their figure has a log
+    epoch axis), the more-data runs only at the end. The more-data point at the plain run's size is the
+    plain run itself (same config: one run, not two).
     """
     no_val = dataclasses.replace(base, eval_sets=("train", "test"), eval_schedule="log")
     variants = {

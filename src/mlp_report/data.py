@@ -16,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from . import timing
+
 ENV_VAR = "MNIST_DIR"
 TRAIN_SIZE = 50_000  # first 50,000 training images train; the last 10,000 validate
 N_CLASSES = 10
@@ -180,7 +182,7 @@ def mnist_source() -> str:
 def load_mnist() -> Mnist:
     """Load MNIST once per process (cached in memory) and split it as the assignment asks."""
     source = mnist_source()
-    with _lock:
+    with _lock, timing.section("data"):
         if source not in _cache:
             if source == "keras-download":
                 raw = _download_with_keras()
@@ -200,4 +202,5 @@ def load_mnist() -> Mnist:
                 source=source,
                 checksum=checksum[:16],
             )
-        return _cache[source]
+    timing.flush()
+    return _cache[source]

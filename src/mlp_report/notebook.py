@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from . import timing
 
 GLUE_MIME = "application/papermill.record/text/plain"
 
@@ -163,7 +166,9 @@ def glue_figure(name: str, fig) -> None:
     import matplotlib.pyplot as plt
     from myst_nb import glue as myst_glue
 
-    myst_glue(name, fig, display=False)
+    # with timings on (--profile-build), the figure is timed from its creation to its rendered PNG
+    wall, cpu = getattr(fig, "_mlp_report_created", None) or (time.perf_counter(), time.process_time())
+    myst_glue(name, fig, display=False)  # renders the PNG
     if interactive():  # the notebook shows the figure where the cell glues it; the book, where the prose does
         import io
 
@@ -173,6 +178,28 @@ def glue_figure(name: str, fig) -> None:
         fig.savefig(png, format="png", bbox_inches="tight")  # as the inline backend draws it, whatever the backend
         display(Image(data=png.getvalue(), format="png"))
     plt.close(fig)
+    timing.add("figures", time.perf_counter() - wall, time.process_time() - cpu)
+    timing.flush()
+
+
+def _stamp_figures() -> None:
+    """With timings on, every matplotlib figure records when it was created (for :func:`glue_figure`)."""
+    from matplotlib.figure import Figure
+
+    if getattr(Figure.__init__, "_stamped", False):
+        return
+    init = Figure.__init__
+
+    def stamped(self, *args, **kwargs):
+        self._mlp_report_created = (time.perf_counter(), time.process_time())
+        init(self, *args, **kwargs)
+
+    stamped._stamped = True  # type: ignore[attr-defined]
+    Figure.__init__ = stamped
+
+
+if timing.enabled():
+    _stamp_figures()
 
 
 def show_only_blocks(chapter: str | Path, output: str = "html") -> None:

@@ -62,7 +62,7 @@ class RunConfig:
     eval_sets: tuple[str, ...] = ("val",)  # evaluated after every epoch
     eval_size: int | None = None  # evaluate on the first ``eval_size`` images of each eval set
     predict: tuple[str, ...] = ()  # eval sets whose final predictions are kept
-    eval_schedule: str = "every"  # "every" epoch, "log"-spaced epochs or "final" only
+    eval_schedule: str = "every"  # "every" epoch, "dense" then log-spaced, "log"-spaced epochs or "final" only
 
     def __post_init__(self) -> None:
         require_int("batch_size", self.batch_size, minimum=1)
@@ -83,7 +83,7 @@ class RunConfig:
                 raise ConfigError(f"predict={name!r} is invalid: it must also be in eval_sets {self.eval_sets}.")
         if self.eval_size is not None:
             require_int("eval_size", self.eval_size, minimum=1)
-        require_choice("eval_schedule", self.eval_schedule, ("every", "log", "final"))
+        require_choice("eval_schedule", self.eval_schedule, ("every", "dense", "log", "final"))
 
     @classmethod
     def make(cls, **fields: Any) -> RunConfig:

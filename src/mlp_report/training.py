@@ -27,6 +27,7 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 from . import runlog  # noqa: E402
+from . import timing  # noqa: E402
 from .validation import ConfigError, DivergedWarning, require_choice, require_float, require_int  # noqa: E402
 
 
@@ -77,19 +78,31 @@ def _diverged_epoch(losses: Sequence[float]) -> int | None:
     return next((i + 1 for i, loss in enumerate(losses) if not np.isfinite(loss)), None)
 
 
-EVAL_SCHEDULES = ("every", "log", "final")
+EVAL_SCHEDULES = ("every", "dense", "log", "final")
+
+
+def dense_epochs(schedule: str, epochs: int) -> int:
+    """How many first epochs ``schedule`` evaluates after every one of: all for ``"every"``, the first fifth
+    (at least 20) for ``"dense"``, 20 for ``"log"``, none for ``"final"`` (short runs: every epoch)."""
+    require_choice("eval_schedule", schedule, EVAL_SCHEDULES)
+    if schedule == "final":
+        return 0
+    dense = {"every": epochs, "dense": max(20, -(-epochs // 5)), "log": 20}[schedule]
+    return min(dense, epochs)
 
 
 def eval_epochs(schedule: str, epochs: int) -> list[int]:
-    """The 1-based epochs after which the eval sets are evaluated: ``"every"`` epoch, ``"final"`` only, or
-    ``"log"``: every one of the first 20, then about 40 log-spaced ones, always including the last."""
-    require_choice("eval_schedule", schedule, EVAL_SCHEDULES)
-    if schedule == "every" or epochs <= 20:
-        return list(range(1, epochs + 1)) if schedule != "final" else [epochs]
+    """The 1-based epochs after which the eval sets are evaluated: ``"every"`` epoch, ``"final"`` only,
+    ``"log"``: every one of the first 20, then about 40 log-spaced ones, or ``"dense"``: every one of the
+    first fifth of the run (at least 20; where learning curves bend and early stopping decides), then
+    about 40 log-spaced ones; the last epoch is always included."""
+    dense = dense_epochs(schedule, epochs)
     if schedule == "final":
         return [epochs]
-    spaced = np.unique(np.round(np.geomspace(20, epochs, 40)).astype(int))
-    return sorted({*range(1, 21), *map(int, spaced), epochs})
+    if dense >= epochs:
+        return list(range(1, epochs + 1))
+    spaced = np.unique(np.round(np.geomspace(dense, epochs, 40)).astype(int))
+    return sorted({*range(1, dense + 1), *map(int, spaced), epochs})
 
 
 def _learning_rate(model: keras.Model) -> float:
@@ -187,10 +200,11 @@ def _epoch_function(arch: _Arch, n: int, batch_size: int):
     n_full, rest = divmod(n, batch_size)
     l2 = _l2_factors(arch)
 
-    def step(weights, x, y, w, start, size, lr, seed):
-        # x, y, w are already in this epoch's shuffled order: a batch is a contiguous slice
-        xb = tf.slice(x, tf.concat([[start], tf.zeros([tf.rank(x) - 1], tf.int32)], 0), tf.concat([[size], tf.shape(x)[1:]], 0))
-        yb, wb = tf.slice(y, [start], [size]), tf.slice(w, [start], [size])
+    def step(weights, x, y, w, perm, start, size, lr, seed):
+        # the batch is a contiguous slice of this epoch's order, gathered from the data in place: copying
+        # the whole shuffled data set every epoch would cost as much memory traffic as a fifth of the steps
+        index = tf.slice(perm, [start], [size])
+        xb, yb, wb = tf.gather(x, index), tf.gather(y, index), tf.gather(w, index)
         with tf.GradientTape() as tape:
             tape.watch(weights)
             logits = _forward(arch, weights, xb, seed)
@@ -204,11 +218,9 @@ def _epoch_function(arch: _Arch, n: int, batch_size: int):
         return weights, loss * float(size), hits
 
     def epoch(weights, x, y, w, perm, lr, seed):
-        x, y, w = tf.gather(x, perm), tf.gather(y, perm), tf.gather(w, perm)  # one shuffle per epoch
-
         def body(i, weights, loss_sum, hits):
             step_seed = seed + tf.stack([0, i])
-            weights, batch_loss, batch_hits = step(weights, x, y, w, i * batch_size, batch_size, lr, step_seed)
+            weights, batch_loss, batch_hits = step(weights, x, y, w, perm, i * batch_size, batch_size, lr, step_seed)
             return i + 1, weights, loss_sum + batch_loss, hits + batch_hits
 
         loss_sum, hits = tf.constant(0.0), tf.constant(0.0)
@@ -218,7 +230,7 @@ def _epoch_function(arch: _Arch, n: int, batch_size: int):
             )
         if rest:  # static size: traced once with the epoch, never per epoch
             weights, batch_loss, batch_hits = step(
-                weights, x, y, w, n_full * batch_size, rest, lr, seed + tf.stack([0, n_full])
+                weights, x, y, w, perm, n_full * batch_size, rest, lr, seed + tf.stack([0, n_full])
             )
             loss_sum, hits = loss_sum + batch_loss, hits + batch_hits
         return weights, loss_sum / n + _penalty(arch, weights), hits / n
@@ -342,15 +354,19 @@ def train(
     for epoch in range(epochs):
         order = rng.permutation(len(x)) if shuffle else np.arange(len(x))
         dropout_seed = tf.constant([seed % 1_000_003 * 64, epoch * 1_000_000], tf.int32)
-        weights, loss, acc = epoch_fn(weights, x_t, y_t, w_t, tf.constant(order.astype(np.int32)), lr, dropout_seed)
-        history["loss"].append(float(loss))
-        history["accuracy"].append(float(acc))
+        # the first call of a new compiled epoch traces and compiles it: timed apart from the training
+        traced = epoch == 0 and timing.enabled() and epoch_fn.experimental_get_tracing_count() == 0
+        with timing.section("compilation" if traced else "training"):
+            weights, loss, acc = epoch_fn(weights, x_t, y_t, w_t, tf.constant(order.astype(np.int32)), lr, dropout_seed)
+            history["loss"].append(float(loss))
+            history["accuracy"].append(float(acc))
         if epoch + 1 not in scheduled:
             continue
-        for name, (ex, ey) in evals.items():
-            outputs[name] = eval_fn(weights, ex, ey)
-            history[f"{name}_loss"].append(float(outputs[name][0]))
-            history[f"{name}_accuracy"].append(float(outputs[name][1]))
+        with timing.section("evaluation"):
+            for name, (ex, ey) in evals.items():
+                outputs[name] = eval_fn(weights, ex, ey)
+                history[f"{name}_loss"].append(float(outputs[name][0]))
+                history[f"{name}_accuracy"].append(float(outputs[name][1]))
     fit_seconds = time.perf_counter() - start
     runlog.trained(batch_size, epochs * len(x), fit_seconds)
     diverged_epoch = _diverged_epoch(history["loss"])
@@ -365,13 +381,17 @@ def train(
             stacklevel=2,
         )
 
+    with timing.section("predictions"):
+        predictions = {k: outputs[k][2].numpy() for k in predict}
+        confidences = {k: outputs[k][3].numpy() for k in predict}
+    timing.flush()
     result = TrainResult(
         history=history,
         fit_seconds=fit_seconds,
         params=int(model.count_params()),
         updates=epochs * (n_full + (1 if rest else 0)),
-        predictions={k: outputs[k][2].numpy() for k in predict},
-        confidences={k: outputs[k][3].numpy() for k in predict},
+        predictions=predictions,
+        confidences=confidences,
         model=model if keep_model else None,
         traces=epoch_fn.experimental_get_tracing_count(),
         diverged_epoch=diverged_epoch,

@@ -305,10 +305,14 @@ def stage_book(
     parameters: Mapping[str, Any] | None = None,
     env: Mapping[str, str] | None = None,
     force: bool = False,
+    timings: Path | None = None,
     log=print,
 ) -> list[Path]:
     """Bring the executed chapters in ``stage`` up to date (default ``.cache/book/<profile>``), in ``_toc.yml``
-    order, executing only those whose dependencies changed; returns the notebooks executed now."""
+    order, executing only those whose dependencies changed; returns the notebooks executed now.
+
+    ``timings`` (a file) turns on :mod:`mlp_report.timing` in the kernels and their sweep workers: where
+    each executed chapter's time goes is appended there (see :func:`build_profile`)."""
     require_choice("profile", profile, PROFILE_NAMES)
     root = Path(root).resolve()
     stage = Path(stage).resolve() if stage is not None else stage_dir(root, profile)
@@ -318,6 +322,8 @@ def stage_book(
     if not (stage / BOOK_FILE).is_file() or json.loads((stage / BOOK_FILE).read_text()) != book:
         atomic_write_text(stage / BOOK_FILE, json.dumps(book, indent=1, default=str))
     run_env = {"MLP_REPORT_BATCH": "1", "MLP_REPORT_ROOT": str(root), "TF_CPP_MIN_LOG_LEVEL": "3", **(env or {})}
+    if timings is not None:
+        run_env[TIMINGS_ENV] = str(Path(timings).resolve())
     wanted = set(only or [])
     handed: dict[str, str | None] = {}  # result files earlier chapters wrote -> their hash now
     executed = []
@@ -357,6 +363,8 @@ def stage_book(
             execute_chapter(
                 root / f"{chapter}.md", target, {"profile": profile, **parameters}, cwd=root / "chapters",
                 env={**run_env, runlog.ENV_VAR: str(run_log)},
+    if timings is not None:
+        run_env[TIMINGS_ENV] = str(Path(timings).resolve())
             )
             seconds = round(time.perf_counter() - start, 1)
             after = _results_snapshot(profile)
@@ -370,6 +378,92 @@ def stage_book(
             executed.append(target)
         handed.update(outputs)
     return executed
+
+
+# ---- profiling a cold build -------------------------------------------------------------------------
+
+TIMINGS_ENV = "MLP_REPORT_TIMINGS"
+PROFILE_COLUMNS = ("data", "compilation", "training", "evaluation", "predictions", "figures")
+
+
+def cell_seconds(notebook: Path) -> float:
+    """The summed execution time of an executed notebook's cells (papermill records each cell's duration)."""
+    cells = json.loads(Path(notebook).read_text())["cells"]
+    return sum(float((c.get("metadata", {}).get("papermill") or {}).get("duration") or 0.0) for c in cells)
+
+
+def build_profile(root: Path, stage: Path, timings: Path) -> list[dict[str, Any]]:
+    """Per executed chapter of ``stage`` (of the book at ``root``): its wall time, the kernel's start-up (the wall time outside its
+    cells: starting the kernel and shutting it down) and, from ``timings`` (:mod:`mlp_report.timing`),
+    the wall and CPU seconds in loading MNIST, compiling, training steps, evaluation, predictions and
+    figures, summed over the
+    kernel and its sweep workers (with two workers busy, these can add up to more than the wall time)."""
+    from .. import timing
+
+    spent = timing.read(timings)
+    rows = []
+    for chapter in toc_chapters(root):
+        name = Path(chapter).name
+        notebook, manifest = stage / f"{chapter}.ipynb", stage / f"{chapter}.json"
+        if not (notebook.is_file() and manifest.is_file()):
+            continue
+        wall = float(json.loads(manifest.read_text()).get("seconds", 0.0))
+        row: dict[str, Any] = {"chapter": name, "wall": wall, "kernel start-up": wall - cell_seconds(notebook)}
+        for column in PROFILE_COLUMNS:
+            row[column] = tuple(spent.get(name, {}).get(column, (0.0, 0.0)))
+        rows.append(row)
+    return rows
+
+
+def format_profile(rows: list[dict[str, Any]], extra: Mapping[str, float] | None = None) -> str:
+    """The profile as a Markdown table: seconds of wall time (CPU seconds in brackets)."""
+    head = ["chapter", "wall s", "kernel start-up s", *(f"{c} s (CPU)" for c in PROFILE_COLUMNS), "rest s"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for row in rows:
+        parts = [row[c] for c in PROFILE_COLUMNS]
+        rest = row["wall"] - row["kernel start-up"] - sum(p[0] for p in parts)
+        cells = [row["chapter"], f"{row['wall']:.1f}", f"{row['kernel start-up']:.1f}",
+                 *(f"{w:.1f} ({c:.1f})" for w, c in parts), f"{rest:.1f}"]
+        lines.append("| " + " | ".join(cells) + " |")
+    total = sum(r["wall"] for r in rows)
+    lines.append("| all chapters | " + f"{total:.1f} |" + " |" * (len(head) - 2))
+    for name, seconds in (extra or {}).items():
+        lines.append(f"| {name} | {seconds:.1f} |" + " |" * (len(head) - 2))
+    return "\n".join(lines)
+
+
+def profile_cold_build(root: Path, profile: str, folder: Path, *, html: bool = True, log=print) -> str:
+    """Execute every chapter cold (empty run cache, results and stage, all under ``folder``), build the HTML
+    from them unless ``html`` is false, and return the profile table (also written to ``folder/profile.md``).
+    """
+    folder = Path(folder).resolve()
+    if folder.exists() and any(folder.iterdir()):
+        raise FileExistsError(f"--profile-build needs an empty folder for its cold build, {folder} is not empty.")
+    folder.mkdir(parents=True, exist_ok=True)
+    saved = {k: os.environ.get(k) for k in ("MLP_REPORT_CACHE", "MLP_REPORT_RESULTS")}
+    os.environ["MLP_REPORT_CACHE"] = str(folder / "runs")
+    os.environ["MLP_REPORT_RESULTS"] = str(folder / "results")
+    timings, stage = folder / "timings.jsonl", folder / "stage"
+    extra = {}
+    try:
+        start = time.perf_counter()
+        stage_book(root, stage, profile, force=True, timings=timings, log=log)
+        extra["chapters executed (stage_book)"] = time.perf_counter() - start
+        if html:
+            start = time.perf_counter()
+            build_html(stage, folder, root=root, profile=profile)
+            extra["HTML build (jupyter-book)"] = time.perf_counter() - start
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    table = format_profile(build_profile(root, stage, timings), extra)
+    load = Path("/proc/loadavg").read_text().split()[:3] if Path("/proc/loadavg").is_file() else []
+    note = f"\n\nload average at the end (1, 5, 15 min): {' '.join(load)}; {os.cpu_count()} cores\n" if load else "\n"
+    atomic_write_text(folder / "profile.md", table + note)
+    return table + note
 
 
 def chapter_keys(stage: Path) -> dict[str, str]:
@@ -408,8 +502,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", nargs="*", help="execute only these chapters (e.g. task0); others must exist")
     parser.add_argument("--force", action="store_true", help="execute every chapter even if nothing changed")
     parser.add_argument("--no-build", action="store_true", help="execute the chapters, skip the HTML build")
+    parser.add_argument(
+        "--profile-build", metavar="FOLDER", nargs="?", const="",
+        help="time a cold build (empty caches in FOLDER, default a temporary folder): per chapter, the time in "
+        "training, evaluation, predictions, figures and kernel start-up; leaves .cache/ alone",
+    )
     args = parser.parse_args(argv)
     root = project_root()
+    if args.profile_build is not None:
+        import tempfile
+
+        folder = Path(args.profile_build) if args.profile_build else Path(tempfile.mkdtemp(prefix="mlp-report-profile-"))
+        try:
+            print(profile_cold_build(root, args.profile, folder, html=not args.no_build))
+        except ChapterError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        print(f"(executed chapters, caches and timings in {folder})")
+        return 0
     try:
         hold_build_lock(root)  # one build per checkout: another would re-stage what this one renders
     except BuildLockedError as exc:

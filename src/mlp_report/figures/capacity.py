@@ -24,12 +24,12 @@ def _band(ax, x: np.ndarray, matrix: np.ndarray, *, label: str, color: str, line
 
 
 def learning_curves_figure(runs: Runs, summary: CurveSummary, *, sets: Sequence[str] = ("train", "val", "test")):
-    """Loss and accuracy after every epoch on a log epoch axis, mean over seeds with min–max bands,
-    with the epoch of the lowest mean test loss marked."""
+    """Loss and accuracy after every evaluated epoch on a log epoch axis, mean over seeds with min–max
+    bands, with the epoch of the lowest mean test loss marked."""
     fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 3.9))
     first = histories(runs)[0]
     shown = [s for s in sets if f"{s}_loss" in first]
-    epochs = np.arange(1, summary.epochs + 1)
+    epochs = evaluated_epochs(runs, len(first[f"{shown[0]}_loss"])) if shown else np.arange(1, summary.epochs + 1)
     for s in shown:
         label, color = SET_STYLE.get(s, (s, None))
         style = "--" if s == "val" else "-"

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import timing
 from ..quiet import import_tensorflow
 from ..validation import ConfigError, invalid, require_choice, require_float, require_int
 
@@ -310,25 +311,28 @@ def train(
     run = _trainer(sizes, activation, len(x_train), len(x_test), batch_size, epochs, regularization, problem)
     start = time.perf_counter()
     weights = model.get_weights()
-    params, dead, train_losses, test_losses = run(
-        [tf.constant(w) for w in weights],
-        [tf.zeros(w.shape, tf.bool) for w in weights[::2]],
-        tf.constant(x_train),
-        tf.constant(data.y_train),
-        tf.constant(x_test),
-        tf.constant(data.y_test),
-        tf.constant(learning_rate, tf.float64),
-        tf.constant(rate, tf.float64),
-    )
-    model.set_weights([p.numpy() for p in params])
+    with timing.section("training"):  # the test loss after every epoch is computed in the same function
+        params, dead, train_losses, test_losses = run(
+            [tf.constant(w) for w in weights],
+            [tf.zeros(w.shape, tf.bool) for w in weights[::2]],
+            tf.constant(x_train),
+            tf.constant(data.y_train),
+            tf.constant(x_test),
+            tf.constant(data.y_test),
+            tf.constant(learning_rate, tf.float64),
+            tf.constant(rate, tf.float64),
+        )
+        model.set_weights([p.numpy() for p in params])
+    timing.flush()
     seconds = time.perf_counter() - start
     return Run(train_losses.numpy(), test_losses.numpy(), model, names, seconds, [d.numpy() for d in dead], problem)
 
 
 def predict(model: Any, points: np.ndarray, features_used: Sequence[str]) -> np.ndarray:
     """The network's output for points ``[n, 2]`` (in [-1, 1] for classification)."""
-    x = features(points, features_used)
-    return np.asarray(model(x, training=False), dtype=np.float64)[:, 0]
+    with timing.section("predictions"):
+        x = features(points, features_used)
+        return np.asarray(model(x, training=False), dtype=np.float64)[:, 0]
 
 
 def evaluate(model: Any, points: np.ndarray, labels: np.ndarray, features_used: Sequence[str]) -> float:
