@@ -362,9 +362,7 @@ def stage_book(
             start = time.perf_counter()
             execute_chapter(
                 root / f"{chapter}.md", target, {"profile": profile, **parameters}, cwd=root / "chapters",
-                env={**run_env, runlog.ENV_VAR: str(run_log)},
-    if timings is not None:
-        run_env[TIMINGS_ENV] = str(Path(timings).resolve())
+                env={**run_env, runlog.ENV_VAR: str(run_log), "MLP_REPORT_CHAPTER": name},
             )
             seconds = round(time.perf_counter() - start, 1)
             after = _results_snapshot(profile)
