@@ -26,10 +26,7 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from . import (
-    runlog,  # noqa: E402
-    timing,  # noqa: E402
-)
+from . import runlog, timing  # noqa: E402
 from .validation import ConfigError, DivergedWarning, require_choice, require_float, require_int  # noqa: E402
 
 
