@@ -35,7 +35,8 @@ import yaml
 from ..paths import atomic_write_text, project_root, results_dir, stage_dir
 from ..profiles import PROFILE_NAMES
 from ..validation import require_choice
-from .lock import BuildLockedError, hold_build_lock
+from .children import die_with_parent, end_descendants, end_with_this_process
+from .lock import BuildLockedError, hold_build_lock, lock_for_child, release_build_lock
 
 PACKAGE = Path(__file__).resolve().parent.parent  # src/mlp_report
 BOOK_FILE = "book.json"  # in the stage folder: the root, profile and parameters it was executed with
@@ -351,12 +352,21 @@ def build_html(
     cmd = [str(cli), "build", str(root), "--path-output", str(output_root)]
     if strict:
         cmd += ["-W", "--keep-going"]
-    env = dict(os.environ)
+    lock_env, lock_fds = lock_for_child(root)  # the child's Sphinx extension finds the lock held by us
+    env = {**os.environ, **lock_env}
     if profile is not None:
         env["MLP_REPORT_PROFILE"] = profile
     if stage is not None:
         env["MLP_REPORT_STAGE"] = str(Path(stage).resolve())
-    subprocess.run(cmd, check=True, env=env)
+    # its own process group, ended with this process (see children.py); it dies if this one is SIGKILLed
+    proc = subprocess.Popen(cmd, env=env, pass_fds=lock_fds, start_new_session=True, preexec_fn=die_with_parent)
+    try:
+        returncode = proc.wait()
+    finally:
+        if proc.poll() is None:
+            end_descendants()
+    if returncode:
+        raise subprocess.CalledProcessError(returncode, cmd)
     return Path(output_root) / "_build" / "html"
 
 
@@ -372,6 +382,16 @@ def main(argv: list[str] | None = None) -> int:
         hold_build_lock(root)  # one build per checkout: another would re-stage what this one renders
     except BuildLockedError as exc:
         parser.exit(1, f"error: {exc}\n")
+    # on SIGTERM/SIGHUP/SIGINT or a crash: end jupyter-book and the kernels first, then release the lock
+    end_with_this_process(lambda: release_build_lock(root))
+    try:
+        return _build(root, args)
+    finally:
+        end_descendants()
+        release_build_lock(root)
+
+
+def _build(root: Path, args: argparse.Namespace) -> int:
     stage = stage_dir(root, args.profile)
     if args.no_build or args.only or args.force:
         try:

@@ -2,7 +2,11 @@
 
 It makes a plain ``jupyter-book build .`` build the same book as ``make book``:
 
-* when the build starts, :func:`mlp_report.build.book.stage_book` brings the executed chapters up to date
+* when the build starts, it takes the checkout's build lock (:mod:`mlp_report.build.lock`; a build
+  started by ``python -m mlp_report.build.book`` hands its lock down), so no other build writes the stage
+  meanwhile, and SIGTERM/SIGHUP/SIGINT end the chapter's kernel with the build
+  (:mod:`mlp_report.build.children`);
+* then :func:`mlp_report.build.book.stage_book` brings the executed chapters up to date
   (papermill, full profile unless ``MLP_REPORT_PROFILE`` says otherwise; only what changed is executed)
   and a chapter that fails stops the build with its own error;
 * each chapter is rendered from its executed notebook (``_config.yml`` switches myst-nb's execution off);
@@ -15,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +33,7 @@ def _stage(app) -> None:
     root = Path(app.srcdir).resolve()
     if not (root / "_toc.yml").is_file() or not toc_chapters(root):
         return
+    _hold_lock(root)
     profile = os.environ.get("MLP_REPORT_PROFILE") or "full"
     stage = stage_dir(root, profile)
     parameters: dict[str, Any] = {}
@@ -45,6 +51,20 @@ def _stage(app) -> None:
         raise ExtensionError(str(exc)) from None
     _STATE["stage"] = stage
     _STATE["chapters"] = {str((root / f"{c}.md").resolve()): stage / f"{c}.ipynb" for c in toc_chapters(root)}
+
+
+def _hold_lock(root: Path) -> None:
+    from sphinx.errors import ExtensionError
+
+    from .children import end_with_this_process
+    from .lock import BuildLockedError, hold_build_lock, release_build_lock
+
+    try:
+        hold_build_lock(root)
+    except BuildLockedError as exc:
+        raise ExtensionError(str(exc)) from None
+    if threading.current_thread() is threading.main_thread():
+        end_with_this_process(lambda: release_build_lock(root))
 
 
 def _outdated(app, env, added, changed, removed) -> list[str]:
