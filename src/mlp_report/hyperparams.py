@@ -56,11 +56,14 @@ METRICS = ("final_val_accuracy", "final_val_loss", "macro_f1", "worst_recall")
 
 
 def diverged_mask(runs: pd.DataFrame) -> pd.Series:
-    """Which runs diverged (non-finite training loss): the sweep's ``diverged`` column, else their history."""
+    """Which runs diverged (:data:`mlp_report.learning.RULE`): the sweep's ``diverged`` column, else their
+    history."""
+    from .sweeps import diverged
+
     if "diverged" in runs:
         return runs["diverged"].fillna(False).astype(bool)
     if "history" in runs:
-        return runs["history"].map(lambda h: not np.isfinite(h.get("loss", [])).all())
+        return runs["history"].map(diverged).astype(bool)
     return pd.Series(False, index=runs.index)
 
 

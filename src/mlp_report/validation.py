@@ -13,6 +13,10 @@ class ConfigError(ValueError):
     """A parameter has a value outside what is allowed."""
 
 
+class CacheError(ConfigError):
+    """A folder the project writes to (a cache, the results, the stage) cannot be used."""
+
+
 class DivergedWarning(RuntimeWarning):
     """A training run's loss became ``nan`` or infinite: its metrics are not meaningful."""
 

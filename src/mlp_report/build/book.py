@@ -32,9 +32,9 @@ from typing import Any
 
 import yaml
 
-from ..paths import atomic_write_text, project_root, results_dir, stage_dir
-from ..profiles import PROFILE_NAMES
-from ..validation import require_choice
+from ..paths import atomic_write_text, project_root, require_writable, results_dir, stage_dir
+from ..profiles import PROFILE_NAMES, check_outputs
+from ..validation import ConfigError, require_choice
 from .children import die_with_parent, end_descendants, end_with_this_process
 from .lock import BuildLockedError, hold_build_lock, lock_for_child, release_build_lock
 
@@ -227,13 +227,36 @@ def execute_chapter(
     """Convert a text notebook with Jupytext, execute it with papermill, hide papermill's injected cell.
 
     The notebook is executed into a temporary file and moved to ``output`` only when every cell ran;
-    a failing cell raises :class:`ChapterError` with the chapter's name and its error."""
+    a failing cell raises :class:`ChapterError` with the chapter's name and its error, and so does a
+    failure to write the stage (a full disk), naming the file; nothing half-written is kept."""
+    running = output.parent / ".running" / output.name
+    try:
+        return _execute_chapter(source, running, output, parameters, cwd=cwd, env=env)
+    except OSError as exc:
+        if exc.filename is not None and Path(exc.filename) == source:
+            raise  # reading the chapter, not writing the stage
+        running.unlink(missing_ok=True)
+        where = exc.filename or running
+        raise ChapterError(
+            f"{source.name}: could not write {where} ({exc.strerror or exc}); nothing half-written was kept: "
+            "free space there or set MLP_REPORT_STAGE to another folder."
+        ) from None
+
+
+def _execute_chapter(
+    source: Path,
+    running: Path,
+    output: Path,
+    parameters: Mapping[str, Any],
+    *,
+    cwd: Path | None,
+    env: Mapping[str, str] | None,
+) -> Path:
     import jupytext
     import nbformat
     import papermill
 
     output.parent.mkdir(parents=True, exist_ok=True)
-    running = output.parent / ".running" / output.name
     running.parent.mkdir(parents=True, exist_ok=True)
     notebook = jupytext.read(source)
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -289,7 +312,9 @@ def stage_book(
     root = Path(root).resolve()
     stage = Path(stage).resolve() if stage is not None else stage_dir(root, profile)
     parameters = dict(parameters or {})
-    (stage / "chapters").mkdir(parents=True, exist_ok=True)
+    # every folder the chapters write, checked before any chapter executes
+    require_writable(stage / "chapters", "book stage folder", "MLP_REPORT_STAGE")
+    check_outputs(profile)
     book = {"root": str(root), "profile": profile, "parameters": parameters}
     if not (stage / BOOK_FILE).is_file() or json.loads((stage / BOOK_FILE).read_text()) != book:
         atomic_write_text(stage / BOOK_FILE, json.dumps(book, indent=1, default=str))
@@ -396,7 +421,7 @@ def _build(root: Path, args: argparse.Namespace) -> int:
     if args.no_build or args.only or args.force:
         try:
             stage_book(root, stage, args.profile, only=args.only, force=args.force)
-        except ChapterError as exc:
+        except (ChapterError, ConfigError, OSError) as exc:  # a chapter's error, a folder that cannot be written
             print(f"error: {exc}", file=sys.stderr)
             return 1
     # otherwise the book's Sphinx extension stages what changed, inside the build (once, not twice)

@@ -28,6 +28,7 @@ _STATE: dict[str, Any] = {"stage": None, "chapters": {}}
 
 def _stage(app) -> None:
     from ..paths import stage_dir
+    from ..validation import ConfigError
     from .book import BOOK_FILE, ChapterError, stage_book, toc_chapters
 
     root = Path(app.srcdir).resolve()
@@ -44,7 +45,7 @@ def _stage(app) -> None:
     os.environ.setdefault("MLP_REPORT_ROOT", str(root))
     try:
         stage_book(root, stage, profile, parameters=parameters, log=lambda msg: print(msg, flush=True))
-    except ChapterError as exc:
+    except (ChapterError, ConfigError) as exc:  # ConfigError: e.g. a cache or the stage is not writable
         from sphinx.errors import ExtensionError
 
         # a short message naming the chapter and its error, not the kernel's chained tracebacks
