@@ -173,8 +173,17 @@ _lock = threading.Lock()
 
 
 def mnist_source() -> str:
-    """The folder named by ``MNIST_DIR``, or ``"keras-download"`` when it is unset or empty."""
-    return os.environ.get(ENV_VAR, "").strip() or "keras-download"
+    """The folder named by ``MNIST_DIR`` (a relative one from the current folder), or ``"keras-download"``
+    when it is unset or empty; set but blank (only spaces) is an error, not a request to download."""
+    value = os.environ.get(ENV_VAR, "")
+    if not value:
+        return "keras-download"
+    if not value.strip():
+        raise MnistDataError(
+            f"{ENV_VAR}={value!r} is set but blank: set it to the folder holding the four MNIST IDX files "
+            f"(e.g. {ENV_VAR}=/work/shared/datasets/mnist), or unset it to download MNIST with Keras."
+        )
+    return value
 
 
 def load_mnist() -> Mnist:

@@ -10,6 +10,20 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO
 
+PATH_VARIABLES = ("MNIST_DIR", "MLP_REPORT_ROOT", "MLP_REPORT_CACHE", "MLP_REPORT_RESULTS", "MLP_REPORT_STAGE")
+
+
+def absolutize_path_variables(cwd: str | os.PathLike | None = None) -> dict[str, str]:
+    """Make the relative paths in :data:`PATH_VARIABLES` absolute against ``cwd`` (default: the folder the
+    command was typed in), in ``os.environ``, before kernels start in ``chapters/``; returns the changes."""
+    base = Path(cwd or os.getcwd())
+    changed = {}
+    for name in PATH_VARIABLES:
+        value = os.environ.get(name, "")
+        if value.strip() and not os.path.isabs(value):
+            changed[name] = os.environ[name] = str(base / value)
+    return changed
+
 
 def project_root() -> Path:
     """The checkout holding ``_toc.yml`` and ``pyproject.toml`` (``MLP_REPORT_ROOT`` overrides)."""

@@ -43,6 +43,7 @@ from .validation import (
 )
 
 SPLITS = ("train", "val", "test")
+VAL_TEST_SIZE = 10_000  # images in the validation split and in the test set
 
 
 @dataclasses.dataclass(frozen=True)
@@ -82,6 +83,9 @@ class RunConfig:
                 raise ConfigError(f"predict={name!r} is invalid: it must also be in eval_sets {self.eval_sets}.")
         if self.eval_size is not None:
             require_int("eval_size", self.eval_size, minimum=1)
+            largest = max(((self.train_size if n == "train" else VAL_TEST_SIZE) for n in self.eval_sets), default=0)
+            if self.eval_size >= largest:  # every image of every eval set: the same run as None, one cache key
+                object.__setattr__(self, "eval_size", None)
         require_choice("eval_schedule", self.eval_schedule, ("every", "log", "final"))
 
     @classmethod

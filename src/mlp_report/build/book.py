@@ -32,7 +32,14 @@ from typing import Any
 
 import yaml
 
-from ..paths import atomic_write_text, project_root, require_writable, results_dir, stage_dir
+from ..paths import (
+    absolutize_path_variables,
+    atomic_write_text,
+    project_root,
+    require_writable,
+    results_dir,
+    stage_dir,
+)
 from ..profiles import PROFILE_NAMES, check_outputs
 from ..validation import ConfigError, require_choice
 from .children import die_with_parent, end_descendants, end_with_this_process
@@ -319,10 +326,17 @@ def stage_book(
     if not (stage / BOOK_FILE).is_file() or json.loads((stage / BOOK_FILE).read_text()) != book:
         atomic_write_text(stage / BOOK_FILE, json.dumps(book, indent=1, default=str))
     run_env = {"MLP_REPORT_BATCH": "1", "MLP_REPORT_ROOT": str(root), **(env or {})}
+    chapters = toc_chapters(root)
     wanted = set(only or [])
+    known = [Path(c).name for c in chapters]
+    unknown = sorted(wanted - set(known))
+    if unknown:
+        raise ConfigError(f"--only {' '.join(unknown)} is invalid: the chapters are {', '.join(known)}.")
+    # chapters after the last one asked for are left alone; one before it never executed is run first
+    last = max((known.index(n) for n in wanted), default=len(known) - 1)
     handed: dict[str, str | None] = {}  # result files earlier chapters wrote -> their hash now
     executed = []
-    for chapter in toc_chapters(root):
+    for chapter in chapters[: last + 1] if wanted else chapters:
         name = Path(chapter).name
         target = stage / f"{chapter}.ipynb"
         manifest_path = target.with_suffix(".json")
@@ -336,9 +350,10 @@ def stage_book(
             and all(_file_hashes([p])[p] == h for p, h in outputs.items())
         )
         if not fresh and wanted and name not in wanted:
-            if not target.exists():
-                raise FileNotFoundError(f"{target} was never executed: run without --only first.")
-            fresh = True  # the caller asked to leave it as it is
+            if target.exists():
+                fresh = True  # the caller asked to leave it as it is
+            else:
+                log(f"executing {chapter} first: it was never executed, and the chapters asked for come after it")
         if not fresh:
             before = _results_snapshot(profile)
             start = time.perf_counter()
@@ -402,6 +417,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--force", action="store_true", help="execute every chapter even if nothing changed")
     parser.add_argument("--no-build", action="store_true", help="execute the chapters, skip the HTML build")
     args = parser.parse_args(argv)
+    absolutize_path_variables()  # relative to where the command was typed, not to the kernels' chapters/
     root = project_root()
     try:
         hold_build_lock(root)  # one build per checkout: another would re-stage what this one renders

@@ -27,7 +27,7 @@ _STATE: dict[str, Any] = {"stage": None, "chapters": {}}
 
 
 def _stage(app) -> None:
-    from ..paths import stage_dir
+    from ..paths import absolutize_path_variables, stage_dir
     from ..validation import ConfigError
     from .book import BOOK_FILE, ChapterError, stage_book, toc_chapters
 
@@ -35,6 +35,7 @@ def _stage(app) -> None:
     if not (root / "_toc.yml").is_file() or not toc_chapters(root):
         return
     _hold_lock(root)
+    absolutize_path_variables()  # relative to where `jupyter-book build` was typed, not to chapters/
     profile = os.environ.get("MLP_REPORT_PROFILE") or "full"
     stage = stage_dir(root, profile)
     parameters: dict[str, Any] = {}
