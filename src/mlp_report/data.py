@@ -16,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .validation import ShortError
+
 ENV_VAR = "MNIST_DIR"
 TRAIN_SIZE = 50_000  # first 50,000 training images train; the last 10,000 validate
 N_CLASSES = 10
@@ -55,7 +57,7 @@ _HOW_TO_FIX = (
 )
 
 
-class MnistDataError(RuntimeError):
+class MnistDataError(ShortError, RuntimeError):
     """MNIST could not be read: says where it looked, what was wrong and how to fix it."""
 
 

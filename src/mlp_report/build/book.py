@@ -280,11 +280,10 @@ def _execute_chapter(
             cwd=str(cwd or source.parent),
             progress_bar=False,
             log_output=False,
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],  # not "running over TCP without encryption"
         )
     except papermill.PapermillExecutionError as exc:
-        raise ChapterError(
-            f"{source.name} failed to execute (cell {exc.exec_count}): {exc.ename}: {exc.evalue}"
-        ) from None
+        raise ChapterError(failure_message(source, running, exc.exec_count, exc.ename, exc.evalue)) from None
     finally:
         for key, value in saved.items():
             if value is None:
@@ -369,6 +368,27 @@ def stage_book(
             executed.append(target)
         handed.update(outputs)
     return executed
+
+
+def failure_message(source: Path, executed: Path, exec_count: int | None, ename: str, evalue: str) -> str:
+    """The one line a failed chapter ends with: its name, the cell as its writer counts them, the error."""
+    return f"{source.name} failed to execute ({_md_cell(source, executed, exec_count)}): {ename}: {evalue}"
+
+
+def _md_cell(source: Path, executed: Path, exec_count: int | None) -> str:
+    """Where the failed cell is in the chapter's text, as its writer counts: ``code cell 3, line 33``
+    (papermill's injected cell and error banner are not the writer's)."""
+    import nbformat
+
+    try:
+        cells = nbformat.read(executed, as_version=4).cells
+        mine = [c for c in cells if not {"injected-parameters", "papermill-error-cell-tag"} & set(c.metadata.get("tags", []))]
+        code = [c for c in mine if c.cell_type == "code"]
+        number = next(i for i, c in enumerate(code, 1) if c.get("execution_count") == exec_count)
+        fences = [i for i, line in enumerate(source.read_text().splitlines(), 1) if line.startswith("```{code-cell}")]
+        return f"code cell {number}, line {fences[number - 1]}"
+    except (StopIteration, IndexError, OSError, ValueError):
+        return f"cell {exec_count}"
 
 
 def chapter_keys(stage: Path) -> dict[str, str]:
