@@ -87,6 +87,7 @@ def test_two_real_builds_in_one_checkout(tmp_path):
     root = tmp_path / "checkout"
     (root / "chapters").mkdir(parents=True)
     (root / "chapters" / "slow.md").write_text(SLOW_CHAPTER)
+    (root / "intro.md").write_text("# Intro\n")
     (root / "_toc.yml").write_text("format: jb-book\nroot: intro\nchapters:\n  - file: chapters/slow\n")
     (root / "_config.yml").write_text("title: t\n")
     (root / "node_modules").symlink_to(ROOT / "node_modules")

@@ -114,7 +114,8 @@ def test_a_book_run_with_bad_data_ends_in_one_line(tmp_path):
     (root / "chapters").mkdir(parents=True)
     for name in ("_toc.yml", "_config.yml", "intro.md"):
         (root / name).write_bytes((ROOT / name).read_bytes())
-    (root / "chapters" / "task0.md").write_bytes((ROOT / "chapters" / "task0.md").read_bytes())
+    for chapter in (ROOT / "chapters").glob("*.md"):  # the book's files must all exist; task0 fails first
+        (root / "chapters" / chapter.name).write_bytes(chapter.read_bytes())
     env = {"PATH": os.environ["PATH"], "PYTHONPATH": str(ROOT / "src"), "MLP_REPORT_ROOT": str(root),
            "MLP_REPORT_CACHE": str(tmp_path / "c"), "MLP_REPORT_RESULTS": str(tmp_path / "r"), "MNIST_DIR": "missing"}
     done = subprocess.run([sys.executable, "-m", "mlp_report.build.book", "--profile", "quick", "--only", "task0",
@@ -124,3 +125,30 @@ def test_a_book_run_with_bad_data_ends_in_one_line(tmp_path):
     # the relative MNIST_DIR is named as the user typed it, resolved from where the command ran
     assert lines[-1].startswith("error: task0.md failed to execute (code cell 3, line 45): MnistDataError: MNIST folder "
                                 f"{tmp_path / 'missing'} ")
+
+
+@pytest.mark.parametrize(
+    "name, text, expected",
+    [
+        ("_toc.yml", "format: jb-book\nroot: intro\nchapters:\n  - file: chapters/missing\n",
+         "_toc.yml, line 4: 'chapters/missing' names no file ("),
+        ("_toc.yml", "format: jb-book\nroot: intro\nchapters:\n  - file: [chapters/a\n", "_toc.yml, line 5: not valid YAML ("),
+        ("_toc.yml", "format: jb-book\nchapters:\n  - file: intro\n", "_toc.yml: no `root:` entry"),
+        ("_config.yml", "title: t\nexecute:\n  execute_notebooks: 'off\n", "_config.yml, line 4: not valid YAML ("),
+        ("_config.yml", "title: t\n  author: x\n", "_config.yml, line 2: not valid YAML (mapping values are not allowed here)"),
+        ("_config.yml", "- just a list\n", "_config.yml, line 1: expected a YAML mapping"),
+    ],
+)
+def test_bad_book_files_name_the_file_and_line(tmp_path, name, text, expected):
+    root = tmp_path / "checkout"
+    (root / "chapters").mkdir(parents=True)
+    (root / "intro.md").write_text("# Intro\n")
+    (root / "_toc.yml").write_text("format: jb-book\nroot: intro\n")
+    (root / "_config.yml").write_text("title: t\n")
+    (root / name).write_text(text)
+    env = {"PATH": os.environ["PATH"], "PYTHONPATH": str(ROOT / "src"), "MLP_REPORT_ROOT": str(root)}
+    done = subprocess.run([sys.executable, "-m", "mlp_report.build.book", "--profile", "quick", "--no-build"],
+                          env=env, capture_output=True, text=True, timeout=120)
+    lines = (done.stdout + done.stderr).strip().splitlines()
+    assert done.returncode == 1 and len(lines) == 1, lines
+    assert lines[0].startswith(f"error: {root / expected.split(',')[0].split(':')[0]}") and expected in lines[0], lines[0]

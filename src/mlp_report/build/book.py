@@ -65,6 +65,53 @@ class ChapterError(RuntimeError):
     """A chapter failed to execute; the message names the chapter and carries its own error."""
 
 
+def check_book_files(root: Path) -> None:
+    """Fail with one line naming the file, the line and what to fix when ``_config.yml`` or ``_toc.yml`` is
+    not valid YAML, is not a mapping, or the table of contents names a file that does not exist."""
+    root = Path(root)
+    docs = {}
+    for name in ("_config.yml", "_toc.yml"):
+        path = root / name
+        if not path.is_file():
+            raise ConfigError(f"{path} does not exist: the book needs it (see the checkout's own {name}).")
+        text = path.read_text()
+        try:
+            doc = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+            where = f", line {mark.line + 1}" if mark is not None else ""
+            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            raise ConfigError(f"{path}{where}: not valid YAML ({problem}): fix that line.") from None
+        if not isinstance(doc, dict):
+            raise ConfigError(f"{path}, line 1: expected a YAML mapping (key: value lines), got {type(doc).__name__}.")
+        docs[name] = (doc, text)
+    toc, text = docs["_toc.yml"]
+    if "root" not in toc:
+        raise ConfigError(f"{root / '_toc.yml'}: no `root:` entry: add `root: intro` (the landing page).")
+    entries = [str(toc["root"])]
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if "file" in node:
+                entries.append(str(node["file"]))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk({k: v for k, v in toc.items() if k != "root"})
+    for entry in entries:
+        stem = entry.removesuffix(".md").removesuffix(".ipynb")
+        if not any((root / f"{stem}{suffix}").is_file() for suffix in (".md", ".ipynb", ".rst")):
+            line = next((i for i, row in enumerate(text.splitlines(), 1) if entry in row), None)
+            where = f", line {line}" if line else ""
+            raise ConfigError(
+                f"{root / '_toc.yml'}{where}: {entry!r} names no file ({root / stem}.md does not exist): "
+                "correct the entry or create the file."
+            )
+
+
 def toc_chapters(root: Path) -> list[str]:
     """Chapter paths (``chapters/task0``...) in ``_toc.yml`` order."""
     toc = yaml.safe_load((root / "_toc.yml").read_text())
@@ -453,6 +500,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _build(root: Path, args: argparse.Namespace) -> int:
+    try:
+        check_book_files(root)
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     stage = stage_dir(root, args.profile)
     if args.no_build or args.only or args.force:
         try:
