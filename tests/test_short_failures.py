@@ -152,3 +152,17 @@ def test_bad_book_files_name_the_file_and_line(tmp_path, name, text, expected):
     lines = (done.stdout + done.stderr).strip().splitlines()
     assert done.returncode == 1 and len(lines) == 1, lines
     assert lines[0].startswith(f"error: {root / expected.split(',')[0].split(':')[0]}") and expected in lines[0], lines[0]
+
+
+def test_missing_node_modules_is_said_first_in_one_line(tmp_path):
+    root = tmp_path / "checkout"
+    (root / "chapters").mkdir(parents=True)
+    (root / "intro.md").write_text("# Intro\n")
+    (root / "_toc.yml").write_text("format: jb-book\nroot: intro\n")
+    (root / "_config.yml").write_text("title: t\n")
+    env = {"PATH": os.environ["PATH"], "PYTHONPATH": str(ROOT / "src"), "MLP_REPORT_ROOT": str(root)}
+    done = subprocess.run([sys.executable, "-m", "mlp_report.build.book", "--profile", "quick"],
+                          env=env, capture_output=True, text=True, timeout=120)
+    lines = (done.stdout + done.stderr).strip().splitlines()
+    assert done.returncode == 1 and len(lines) == 1, lines
+    assert lines[0].startswith("error: Widget JavaScript missing: requirejs/require.js") and "Run `npm ci`" in lines[0]

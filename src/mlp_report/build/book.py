@@ -131,17 +131,23 @@ def toc_chapters(root: Path) -> list[str]:
     return found
 
 
+def check_widget_js(root: Path) -> None:
+    """Fail (FileNotFoundError, one line) when ``root/node_modules`` lacks the widget JavaScript."""
+    missing = [src for src in WIDGET_VENDOR_FILES if not (Path(root) / "node_modules" / src).is_file()]
+    if missing:
+        raise FileNotFoundError(
+            f"Widget JavaScript missing: {', '.join(missing)} under {Path(root) / 'node_modules'}. Run `npm ci` in "
+            f"{root} (`make install` does it), then build again."
+        )
+
+
 def vendor_widget_js(root: Path, dest: Path) -> list[Path]:
     """Copy the widget JavaScript from ``root/node_modules`` (and the require.js config script from the
     package) to ``dest/_static/widgets``; returns the files written. Run ``npm ci`` first."""
+    check_widget_js(root)
     modules = root / "node_modules"
     target = dest / WIDGET_JS_DIR
     pairs = [(modules / src, target / name) for src, name in WIDGET_VENDOR_FILES.items()]
-    missing = [str(src) for src, _ in pairs if not src.is_file()]
-    if missing:
-        raise FileNotFoundError(
-            f"Widget JavaScript missing: {', '.join(missing)}. Run `npm ci` in {root} (`make install` does it)."
-        )
     fonts = modules / "@jupyter-widgets/html-manager/dist"
     pairs += [(font, target / "html-manager" / font.name) for font in sorted(fonts.iterdir()) if font.suffix in FONT_SUFFIXES]
     pairs.append((PACKAGE / "static" / "require-config.js", target / "require-config.js"))
@@ -502,7 +508,9 @@ def main(argv: list[str] | None = None) -> int:
 def _build(root: Path, args: argparse.Namespace) -> int:
     try:
         check_book_files(root)
-    except ConfigError as exc:
+        if not args.no_build:
+            check_widget_js(root)  # now, not after every chapter has executed
+    except (ConfigError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     stage = stage_dir(root, args.profile)

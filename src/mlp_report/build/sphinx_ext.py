@@ -111,7 +111,12 @@ def _copy_widget_js(app, exception) -> None:
 
     root = Path(app.srcdir).resolve()
     modules_root = root if (root / "node_modules").is_dir() else project_root()
-    vendor_widget_js(modules_root, Path(app.outdir))
+    try:
+        vendor_widget_js(modules_root, Path(app.outdir))
+    except FileNotFoundError as exc:
+        from sphinx.errors import ExtensionError
+
+        raise ExtensionError(str(exc)) from None
 
 
 def _dedupe_scripts(app, pagename: str, templatename: str, context: dict[str, Any], doctree) -> None:
