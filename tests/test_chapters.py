@@ -15,8 +15,8 @@ CHAPTERS = [Path(c).name for c in toc_chapters(ROOT)]
 
 
 def failed_cell(error: ChapterError) -> int:
-    """The execution count of the cell that failed, from the error's message ("... (cell 3): ...")."""
-    return int(re.search(r"\(cell (\d+)\)", str(error)).group(1))
+    """The failed code cell as the chapter's writer counts them, from the message ("... (code cell 3, line 33): ...")."""
+    return int(re.search(r"\(code cell (\d+), line \d+\)", str(error)).group(1))
 
 
 def test_toc_lists_one_chapter_per_task():

@@ -87,6 +87,7 @@ def test_two_real_builds_in_one_checkout(tmp_path):
     root = tmp_path / "checkout"
     (root / "chapters").mkdir(parents=True)
     (root / "chapters" / "slow.md").write_text(SLOW_CHAPTER)
+    (root / "intro.md").write_text("# Intro\n")
     (root / "_toc.yml").write_text("format: jb-book\nroot: intro\nchapters:\n  - file: chapters/slow\n")
     (root / "_config.yml").write_text("title: t\n")
     (root / "node_modules").symlink_to(ROOT / "node_modules")
@@ -109,3 +110,74 @@ def test_two_real_builds_in_one_checkout(tmp_path):
         if first.poll() is None:
             first.kill()
             first.wait()
+
+
+KERNEL_CHAPTER = SLOW_CHAPTER.replace(
+    "import time\n\ntime.sleep(12)",
+    'import os, pathlib, time\n\npathlib.Path(os.environ["MLP_REPORT_ROOT"], "kernel.pid").write_text(str(os.getpid()))\ntime.sleep(300)',
+)
+
+
+def _checkout(root: Path) -> Path:
+    (root / "chapters").mkdir(parents=True)
+    (root / "chapters" / "slow.md").write_text(KERNEL_CHAPTER)
+    (root / "intro.md").write_text("# Intro\n")
+    (root / "_toc.yml").write_text("format: jb-book\nroot: intro\nchapters:\n  - file: chapters/slow\n")
+    (root / "_config.yml").write_text(
+        "title: t\nexecute:\n  execute_notebooks: 'off'\nsphinx:\n  extra_extensions:\n    - mlp_report.build.sphinx_ext\n"
+    )
+    (root / "node_modules").symlink_to(ROOT / "node_modules")
+    return root
+
+
+def _running(pids: list[int]) -> str:
+    """What `ps` lists of these pids (zombies do not count: they run nothing)."""
+    out = subprocess.run(["ps", "-o", "pid=,stat=,args=", "-p", ",".join(map(str, pids))], capture_output=True, text=True)
+    return "\n".join(line for line in out.stdout.splitlines() if line.split()[1][0] != "Z")
+
+
+def _wait_for_kernel(root: Path, proc: subprocess.Popen) -> int:
+    pidfile = root / "kernel.pid"
+    deadline = time.time() + 240
+    while time.time() < deadline and not pidfile.is_file() and proc.poll() is None:
+        time.sleep(0.3)
+    assert pidfile.is_file(), f"the chapter's kernel never started: {proc.communicate()}"
+    return int(pidfile.read_text())
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "command, sig",
+    [
+        (["-m", "mlp_report.build.book", "--profile", "quick"], signal.SIGTERM),  # book -> jupyter-book -> kernel
+        (["-m", "mlp_report.build.book", "--profile", "quick", "--no-build"], signal.SIGHUP),  # book -> kernel
+        ([str(Path(sys.executable).with_name("jupyter-book")), "build", "."], signal.SIGTERM),  # as a user types it
+    ],
+    ids=["book-SIGTERM", "no-build-SIGHUP", "jupyter-book-SIGTERM"],
+)
+def test_a_stopped_build_leaves_nothing_running(tmp_path, command, sig):
+    import psutil
+
+    root = _checkout(tmp_path / "checkout")
+    argv = command if not command[0].startswith("-") else [sys.executable, *command]
+    proc = subprocess.Popen(argv, cwd=root, env=_env(root), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        kernel = _wait_for_kernel(root, proc)
+        tree = [proc.pid, *(p.pid for p in psutil.Process(proc.pid).children(recursive=True))]
+        assert kernel in tree
+        assert f"pid {tree[-2] if 'jupyter-book' in argv[0] else proc.pid}," in lock_path(root).read_text()
+        # while it runs, a plain `jupyter-book build .` in the same checkout stops at once naming it
+        if "--no-build" in argv:
+            other = subprocess.run([str(Path(sys.executable).with_name("jupyter-book")), "build", "."], cwd=root,
+                                   env=_env(root), capture_output=True, text=True, timeout=240)
+            assert other.returncode != 0 and f"another build is running in this checkout (pid {proc.pid}," in other.stdout + other.stderr
+        proc.send_signal(sig)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode != 0
+    assert _running(tree) == "", f"still running after {sig.name}:\n{_running(tree)}"
+    assert hold_build_lock(root) == lock_path(root)  # the lock is free once all of them ended
+    release_build_lock(root)

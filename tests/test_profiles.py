@@ -159,7 +159,7 @@ def test_papermill_stops_the_chapter_at_its_first_cell(chapter, parameters, mess
     assert message in str(err.value)
     cell = getattr(err.value, "exec_count", None)
     if cell is None:
-        cell = int(re.search(r"\(cell (\d+)\)", str(err.value)).group(1))
+        cell = int(re.search(r"\(code cell (\d+), line \d+\)", str(err.value)).group(1))
     assert cell <= 3  # the first cells after the parameters, before any work
 
 

@@ -91,7 +91,7 @@ def test_diverged_runs_are_flagged(tmp_path, log, monkeypatch):
             record["history"]["loss"] = [float("nan")]
         return record
 
-    with pytest.warns(DivergedWarning, match=r"1 of 2 runs diverged \(non-finite training loss\), e.g. learning_rate=0.05 seed=0"):
+    with pytest.warns(DivergedWarning, match=r"1 of 2 runs diverged \(training loss non-finite or above ln 10\), e.g. learning_rate=0.05 seed=0"):
         frame = run_sweep(sweep_helpers.configs()[:2], seeds=1, cache_dir=tmp_path / "c", executor=None, runner=nan_runner)
     assert frame.diverged.tolist() == [False, True]
     with pytest.warns(DivergedWarning):  # also from the cache

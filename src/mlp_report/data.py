@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from . import timing
+from .validation import ShortError
 
 ENV_VAR = "MNIST_DIR"
 TRAIN_SIZE = 50_000  # first 50,000 training images train; the last 10,000 validate
@@ -57,7 +58,7 @@ _HOW_TO_FIX = (
 )
 
 
-class MnistDataError(RuntimeError):
+class MnistDataError(ShortError, RuntimeError):
     """MNIST could not be read: says where it looked, what was wrong and how to fix it."""
 
 
@@ -175,8 +176,17 @@ _lock = threading.Lock()
 
 
 def mnist_source() -> str:
-    """The folder named by ``MNIST_DIR``, or ``"keras-download"`` when it is unset or empty."""
-    return os.environ.get(ENV_VAR, "").strip() or "keras-download"
+    """The folder named by ``MNIST_DIR`` (a relative one from the current folder), or ``"keras-download"``
+    when it is unset or empty; set but blank (only spaces) is an error, not a request to download."""
+    value = os.environ.get(ENV_VAR, "")
+    if not value:
+        return "keras-download"
+    if not value.strip():
+        raise MnistDataError(
+            f"{ENV_VAR}={value!r} is set but blank: set it to the folder holding the four MNIST IDX files "
+            f"(e.g. {ENV_VAR}=/work/shared/datasets/mnist), or unset it to download MNIST with Keras."
+        )
+    return value
 
 
 def load_mnist() -> Mnist:

@@ -12,7 +12,7 @@ from scipy import stats
 from sklearn.metrics import f1_score, recall_score
 
 from .sweeps import RunConfig
-from .validation import require_choice
+from .validation import ConfigError, require_choice
 
 DEFAULTS = {"batch_size": 32, "hidden_layers": 2, "learning_rate": 0.01}
 PARAMETERS = tuple(DEFAULTS)
@@ -58,11 +58,14 @@ METRICS = ("final_val_accuracy", "final_val_loss", "macro_f1", "worst_recall")
 
 
 def diverged_mask(runs: pd.DataFrame) -> pd.Series:
-    """Which runs diverged (non-finite training loss): the sweep's ``diverged`` column, else their history."""
+    """Which runs diverged (:data:`mlp_report.learning.RULE`): the sweep's ``diverged`` column, else their
+    history."""
+    from .sweeps import diverged
+
     if "diverged" in runs:
         return runs["diverged"].fillna(False).astype(bool)
     if "history" in runs:
-        return runs["history"].map(lambda h: not np.isfinite(h.get("loss", [])).all())
+        return runs["history"].map(diverged).astype(bool)
     return pd.Series(False, index=runs.index)
 
 
@@ -474,8 +477,21 @@ def _sweep(table: pd.DataFrame, parameter: str) -> pd.DataFrame:
 
 
 def default_row(table: pd.DataFrame) -> pd.Series:
-    """The summary row of the default setting (from the batch-size sweep)."""
-    return table[(table.parameter == "batch_size") & (table.value == DEFAULTS["batch_size"])].iloc[0]
+    """The summary row of the default setting (from the batch-size sweep, which holds the other knobs at
+    their defaults). A sweep that omits the default batch size gives the nearest one tried (on a log scale,
+    the smaller on a tie): :func:`default_batch_size` says which."""
+    rows = table[table.parameter == "batch_size"]
+    value = default_batch_size(rows.value)
+    return rows[rows.value == value].iloc[0]
+
+
+def default_batch_size(values: Sequence[float]) -> int:
+    """The batch size standing for the default: the default itself when it was tried, else the nearest."""
+    values = sorted({int(v) for v in values})
+    if not values:
+        raise ConfigError("the batch-size sweep is empty: batch_sizes needs at least one value.")
+    target = DEFAULTS["batch_size"]
+    return min(values, key=lambda v: (abs(np.log(v / target)), v))
 
 
 def overview_facts(table: pd.DataFrame, runs: pd.DataFrame, configs: Sequence[RunConfig]) -> dict[str, float]:
@@ -486,6 +502,7 @@ def overview_facts(table: pd.DataFrame, runs: pd.DataFrame, configs: Sequence[Ru
         "n_runs": len(runs),
         "total_minutes": float(runs["fit_seconds"].sum()) / 60,
         "default_accuracy": 100 * default_row(table).val_accuracy,
+        "default_batch_size": default_batch_size(table[table.parameter == "batch_size"].value),
         "min_seeds_per_point": int(table.seeds.min()),
     }
 

@@ -10,6 +10,20 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO
 
+PATH_VARIABLES = ("MNIST_DIR", "MLP_REPORT_ROOT", "MLP_REPORT_CACHE", "MLP_REPORT_RESULTS", "MLP_REPORT_STAGE")
+
+
+def absolutize_path_variables(cwd: str | os.PathLike | None = None) -> dict[str, str]:
+    """Make the relative paths in :data:`PATH_VARIABLES` absolute against ``cwd`` (default: the folder the
+    command was typed in), in ``os.environ``, before kernels start in ``chapters/``; returns the changes."""
+    base = Path(cwd or os.getcwd())
+    changed = {}
+    for name in PATH_VARIABLES:
+        value = os.environ.get(name, "")
+        if value.strip() and not os.path.isabs(value):
+            changed[name] = os.environ[name] = str(base / value)
+    return changed
+
 
 def project_root() -> Path:
     """The checkout holding ``_toc.yml`` and ``pyproject.toml`` (``MLP_REPORT_ROOT`` overrides)."""
@@ -58,13 +72,35 @@ def stage_dir(root: Path, profile: str) -> Path:
     return Path(root).resolve() / CACHE_FOLDER / "book" / profile
 
 
+def require_writable(folder: str | os.PathLike, what: str, variable: str) -> Path:
+    """Fail now, before any work, if files cannot be created in ``folder`` (created if missing): one line
+    naming ``what`` it is, the folder, the reason and the environment ``variable`` that moves it."""
+    from .validation import CacheError
+
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise CacheError(
+            f"{what} {folder} is not writable ({reason}): set {variable} to a writable folder (or fix its "
+            "permissions) and run again; nothing was trained."
+        ) from None
+    return folder
+
+
 def atomic_write(path: str | os.PathLike, write: Callable[[BinaryIO], object]) -> Path:
     """Create ``path`` by calling ``write`` on a temporary file in the same folder, then renaming it, so a
     reader sees the old file or the whole new one, never a half-written one (also if the process is
     killed). The file is readable by the group, as a shared cache needs."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from None
     try:
         os.fchmod(fd, _FILE_MODE)  # mkstemp's 0600 would hide shared caches from the group
         with os.fdopen(fd, "wb") as fh:
@@ -72,6 +108,9 @@ def atomic_write(path: str | os.PathLike, write: Callable[[BinaryIO], object]) -
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
+    except OSError as exc:  # e.g. a full disk: say which file, keep nothing half-written
+        Path(tmp).unlink(missing_ok=True)
+        raise OSError(exc.errno, f"{exc.strerror or exc}; nothing half-written was kept", str(path)) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -114,6 +153,18 @@ def source_digest(*modules: Any) -> str:
     return digest(*(Path(module.__file__).read_text() for module in modules))
 
 
+def arrays_path(kind: str, key: str) -> Path:
+    """The file :func:`store_arrays` writes for ``kind`` and ``key``."""
+    return cache_dir() / kind / key[:2] / f"{key}.npz"
+
+
+def bad_arrays(kind: str, key: str, problem: str) -> None:
+    """Warn that a cached entry failed its checks (naming the file and what is wrong); the caller recomputes."""
+    import warnings
+
+    warnings.warn(f"ignoring corrupt cache entry {arrays_path(kind, key)} ({problem}); the run is recomputed", stacklevel=3)
+
+
 def load_arrays(kind: str, key: str) -> dict[str, Any] | None:
     """A cached ``{name: array}`` stored by :func:`store_arrays` under ``cache_dir()/kind``, or None
     (missing or unreadable entries are recomputed by the caller)."""
@@ -121,7 +172,7 @@ def load_arrays(kind: str, key: str) -> dict[str, Any] | None:
 
     from . import runlog
 
-    path = cache_dir() / kind / key[:2] / f"{key}.npz"
+    path = arrays_path(kind, key)
     try:
         with np.load(path, allow_pickle=False) as npz:
             found = {name: npz[name] for name in npz.files}
@@ -136,5 +187,5 @@ def store_arrays(kind: str, key: str, arrays: dict[str, Any]) -> Path:
     """Store ``{name: array}`` atomically (temporary file + rename) under ``cache_dir()/kind``."""
     import numpy as np
 
-    path = cache_dir() / kind / key[:2] / f"{key}.npz"
+    path = arrays_path(kind, key)
     return atomic_write(path, lambda fh: np.savez(fh, **{name: np.asarray(value) for name, value in arrays.items()}))

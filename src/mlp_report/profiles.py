@@ -219,7 +219,16 @@ def resolve(
     values = dict(PROFILES[chapter][profile])
     values.update({k: v for k, v in overrides.items() if v is not None})
     settings = {k: knobs[k](k, v) for k, v in values.items()}
+    check_outputs(profile)
     return SimpleNamespace(profile=profile, **settings)
+
+
+def check_outputs(profile: str) -> None:
+    """Fail before any work when the run cache or the chapters' results folder cannot be written."""
+    from .paths import cache_dir, require_writable, results_dir
+
+    require_writable(cache_dir(), "results cache folder", "MLP_REPORT_CACHE")
+    require_writable(results_dir(profile), "chapter results folder", "MLP_REPORT_RESULTS")
 
 
 def describe(settings: SimpleNamespace) -> str:

@@ -1,56 +1,84 @@
-"""TensorFlow without its start-up noise: no C++ log lines (oneDNN, cudart, ``cuInit``) in kernels and builds.
+"""Quiet when all is well: TensorFlow without its start-up noise in kernels and builds.
 
-TensorFlow 2.21 writes its first log lines to standard error before it reads ``TF_CPP_MIN_LOG_LEVEL``
-("All log messages before absl::InitializeLog() is called are written to STDERR"), and the device scan
-logs ``failed call to cuInit`` on a machine without a GPU. :func:`import_tensorflow` imports it and scans
-the devices once with the process's standard error (file descriptor 2) sent to ``/dev/null``; Python
-exceptions are unaffected, so a failed import still says why. Later C++ logs below ``ERROR`` are cut by
-``TF_CPP_MIN_LOG_LEVEL=3``, Python-side warnings (``tf.function`` retracing) by the ``tensorflow`` logger.
+TensorFlow's C++ runtime writes its first lines ("oneDNN custom operations are on", "Could not find cuda
+drivers", "failed call to cuInit") straight to file descriptor 2 before its logging is set up, so
+``TF_CPP_MIN_LOG_LEVEL`` cannot hide them. They are held back while TensorFlow is imported and its devices
+are listed, and shown only if that fails (a failed import still says why). :func:`install`, called when
+the package is imported, does this for whoever imports TensorFlow first; :func:`import_tensorflow` is
+what the package's own modules call. Later C++ logs are cut by ``TF_CPP_MIN_LOG_LEVEL=3``, Python-side
+warnings (``tf.function`` retracing) by the ``tensorflow`` logger.
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib.abc
+import importlib.util
 import logging
 import os
 import sys
+import tempfile
 from collections.abc import Iterator
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-_done = False
-
 
 @contextlib.contextmanager
-def silenced_stderr() -> Iterator[None]:
-    """Send file descriptor 2 (what C++ libraries write to) to ``/dev/null`` inside the block."""
-    with contextlib.suppress(AttributeError, ValueError, OSError):
+def held_stderr() -> Iterator[None]:
+    """Send file descriptor 2 to a temporary file for the block; replay it if the block raises."""
+    with contextlib.suppress(Exception):
         sys.stderr.flush()
     try:
         saved = os.dup(2)
-    except OSError:  # no standard error at all: nothing to silence
+    except OSError:  # no descriptor 2 to hold back
         yield
         return
-    null = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(null, 2)
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(null)
+    with tempfile.TemporaryFile() as held:
+        os.dup2(held.fileno(), 2)
+        try:
+            yield
+        except BaseException:
+            os.dup2(saved, 2)
+            held.seek(0)
+            os.write(2, held.read())
+            raise
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
+class _QuietTensorFlow(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name != "tensorflow":
+            return None
+        sys.meta_path.remove(self)  # once: find the real spec, wrap its loader
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
+            return spec
+        exec_module = spec.loader.exec_module
+
+        def quiet_exec_module(module) -> None:
+            with held_stderr():
+                exec_module(module)
+                module.config.list_physical_devices()  # the device probe logs too ("cuInit")
+
+        spec.loader.exec_module = quiet_exec_module
+        return spec
+
+
+def install() -> None:
+    """Hold back TensorFlow's start-up lines when it is first imported (a no-op if it already is)."""
+    if "tensorflow" not in sys.modules and not any(isinstance(f, _QuietTensorFlow) for f in sys.meta_path):
+        sys.meta_path.insert(0, _QuietTensorFlow())
 
 
 def import_tensorflow():
     """``import tensorflow`` (and Keras) quietly, once per process; returns the ``tensorflow`` module."""
-    global _done
-    if _done:
-        return sys.modules["tensorflow"]
-    with silenced_stderr():
+    install()
+    with held_stderr():
         import keras  # noqa: F401
         import tensorflow as tf
 
         tf.config.list_physical_devices()  # the device scan (cuInit) logs here, not at the first op
     logging.getLogger("tensorflow").setLevel(logging.ERROR)
-    _done = True
     return tf

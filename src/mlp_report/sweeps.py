@@ -19,7 +19,6 @@ import multiprocessing
 import os
 import signal
 import sys
-import tempfile
 import threading
 import time
 import warnings
@@ -32,9 +31,10 @@ import pandas as pd
 
 from . import runlog
 from .data import TRAIN_SIZE, load_mnist
-from .paths import atomic_write_text
+from .paths import atomic_write_text, require_writable
 from .paths import cache_dir as default_cache_dir
 from .validation import (
+    CacheError,  # noqa: F401  (raised by ResultCache.check_writable; imported from here by callers)
     ConfigError,
     DivergedWarning,
     require_choice,
@@ -44,6 +44,7 @@ from .validation import (
 )
 
 SPLITS = ("train", "val", "test")
+VAL_TEST_SIZE = 10_000  # images in the validation split and in the test set
 
 
 @dataclasses.dataclass(frozen=True)
@@ -83,6 +84,9 @@ class RunConfig:
                 raise ConfigError(f"predict={name!r} is invalid: it must also be in eval_sets {self.eval_sets}.")
         if self.eval_size is not None:
             require_int("eval_size", self.eval_size, minimum=1)
+            largest = max(((self.train_size if n == "train" else VAL_TEST_SIZE) for n in self.eval_sets), default=0)
+            if self.eval_size >= largest:  # every image of every eval set: the same run as None, one cache key
+                object.__setattr__(self, "eval_size", None)
         require_choice("eval_schedule", self.eval_schedule, ("every", "dense", "log", "final"))
 
     @classmethod
@@ -107,6 +111,11 @@ class RunConfig:
         return -(-self.train_size // self.batch_size)
 
 
+def _quote(value: Any, limit: int = 200) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def _canonical(obj: Any) -> str:
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), default=str)
 
@@ -122,8 +131,36 @@ def cache_key(config: RunConfig, seed: int, data_checksum: str) -> str:
 RECORD_KEYS = ("history", "fit_seconds", "params", "updates", "predictions", "confidences")
 
 
-class CacheError(ConfigError):
-    """The results cache folder cannot be used."""
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _numbers(where: str, values: Any, *, integers: bool = False) -> int:
+    """The length of ``values`` if it is a list of numbers (integers), else a ValueError naming ``where``."""
+    kind = "integers" if integers else "numbers"
+    if not isinstance(values, list) or not all(
+        isinstance(v, int) and not isinstance(v, bool) if integers else _is_number(v) for v in values
+    ):
+        raise ValueError(f"{where} is not a list of {kind}: {_quote(values, 80)}")
+    return len(values)
+
+
+def check_record(record: Mapping[str, Any]) -> None:
+    """Check a run record's types and shapes (what :func:`run_one` returns); a ValueError says what is wrong."""
+    history = record["history"]
+    lengths = {key: _numbers(f"history[{key!r}]", values, integers=key == "eval_epochs") for key, values in history.items()}
+    for key, length in lengths.items():
+        expected = lengths["loss"] if key in ("loss", "accuracy") or "eval_epochs" not in lengths else lengths["eval_epochs"]
+        if key != "eval_epochs" and length != expected:
+            raise ValueError(f"history[{key!r}] has {length} values, expected {expected}")
+    for key in ("fit_seconds", "params", "updates"):
+        if not _is_number(record[key]) or (key != "fit_seconds" and not isinstance(record[key], int)):
+            raise ValueError(f"{key} is not a number: {_quote(record[key], 80)}")
+    for key in ("predictions", "confidences"):
+        if not isinstance(record[key], dict):
+            raise ValueError(f"{key} is not a mapping: {_quote(record[key], 80)}")
+        for name, values in record[key].items():
+            _numbers(f"{key}[{name!r}]", values, integers=key == "predictions")
 
 
 class ResultCache:
@@ -134,16 +171,7 @@ class ResultCache:
 
     def check_writable(self) -> None:
         """Fail now, before anything trains, if runs could not be stored under ``root``."""
-        try:
-            self.root.mkdir(parents=True, exist_ok=True)
-            with tempfile.TemporaryFile(dir=self.root):
-                pass
-        except OSError as exc:
-            reason = exc.strerror or type(exc).__name__
-            raise CacheError(
-                f"results cache folder {self.root} is not writable ({reason}): set MLP_REPORT_CACHE to a "
-                "writable folder (or fix its permissions) and run again; nothing was trained."
-            ) from None
+        require_writable(self.root, "results cache folder", "MLP_REPORT_CACHE")
 
     def path(self, key: str) -> Path:
         return self.root / key[:2] / f"{key}.json"
@@ -158,6 +186,7 @@ class ResultCache:
             missing = [k for k in RECORD_KEYS if k not in payload]
             if missing or not isinstance(payload["history"], dict) or not payload["history"].get("loss"):
                 raise ValueError(f"incomplete record, missing {', '.join(missing) or 'the loss history'}")
+            check_record(payload)
         except (FileNotFoundError, NotADirectoryError):
             return None
         except (ValueError, KeyError, TypeError, OSError) as exc:
@@ -420,6 +449,12 @@ def run_sweep(
     if isinstance(seeds, int) and not isinstance(seeds, bool):
         seeds = list(range(require_int("seeds", seeds, minimum=1)))
     seeds = [require_int("seed", s, minimum=0) for s in seeds]
+    repeated = sorted({s for s in seeds if seeds.count(s) > 1})
+    if repeated:
+        raise ConfigError(
+            f"seeds={_quote(seeds)} is invalid: seed {', '.join(map(str, repeated))} is repeated, and a repeated "
+            "seed repeats the same run (its mean and spread would count it twice): give distinct seeds."
+        )
     if not seeds:
         raise ConfigError("seeds=[] is invalid: expected at least one seed (a list of seeds or a count >= 1).")
     if not configs:
@@ -492,7 +527,7 @@ def run_sweep(
         rows.append(row)
     if bad:
         warnings.warn(
-            f"{len(bad)} of {len(rows)} runs diverged (non-finite training loss), e.g. {'; '.join(bad[:3])}: "
+            f"{len(bad)} of {len(rows)} runs diverged (training loss non-finite or above ln 10), e.g. {'; '.join(bad[:3])}: "
             "their metrics are not meaningful (see the column 'diverged')",
             DivergedWarning,
             stacklevel=2,
@@ -501,5 +536,8 @@ def run_sweep(
 
 
 def diverged(history: Mapping[str, Sequence[float]]) -> bool:
-    """Whether a run's training loss became ``nan`` or infinite at any epoch."""
-    return not all(np.isfinite(v) for v in history.get("loss", ()))
+    """Whether a run diverged by :data:`mlp_report.learning.RULE` (non-finite training loss, or a final
+    one above the untrained network's)."""
+    from .learning import diverged as by_rule
+
+    return by_rule(history.get("loss", ()))

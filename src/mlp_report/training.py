@@ -53,11 +53,11 @@ class TrainResult:
     confidences: dict[str, np.ndarray] = field(default_factory=dict)  # set -> probability of that class
     model: keras.Model | None = None
     traces: int = 0  # how often the epoch function was traced (1: no per-epoch recompiles)
-    diverged_epoch: int | None = None  # first epoch (1-based) whose training loss was not finite
+    diverged_epoch: int | None = None  # first epoch (1-based) of the divergence (learning.diverged_epoch)
 
     @property
     def diverged(self) -> bool:
-        """Whether the training loss became ``nan`` or infinite (the weights are then meaningless)."""
+        """Whether the run diverged by :data:`mlp_report.learning.RULE` (the weights are then meaningless)."""
         return self.diverged_epoch is not None
 
     def final(self, key: str) -> float:
@@ -73,8 +73,32 @@ def _require_finite(name: str, array: np.ndarray) -> None:
 
 
 def _diverged_epoch(losses: Sequence[float]) -> int | None:
-    """The first epoch (1-based) whose training loss is ``nan`` or infinite, or ``None``."""
-    return next((i + 1 for i, loss in enumerate(losses) if not np.isfinite(loss)), None)
+    """The first epoch (1-based) of a divergence by :data:`mlp_report.learning.RULE`, or ``None``."""
+    from .learning import diverged_epoch
+
+    return diverged_epoch(losses)
+
+
+def _cached_problem(hit: dict[str, np.ndarray], variables, predict: Sequence[str]) -> str | None:
+    """What is wrong with a cached run's arrays (types, shapes), or None when it can be used."""
+    from .sweeps import check_record
+
+    try:
+        history = json.loads(str(hit["history"]))
+        check_record({"history": history, "fit_seconds": float(hit["fit_seconds"]), "params": 0,
+                      "updates": int(hit["updates"]), "predictions": {}, "confidences": {}})
+        if not history.get("loss"):
+            return "no loss history"
+        int(hit["traces"])
+        for i, variable in enumerate(variables):
+            if hit[f"w{i}"].shape != tuple(variable.shape) or hit[f"w{i}"].dtype.kind != "f":
+                return f"w{i} has shape {hit[f'w{i}'].shape}, expected {tuple(variable.shape)}"
+        for name in predict:
+            if hit[f"pred_{name}"].ndim != 1 or hit[f"pred_{name}"].shape != hit[f"conf_{name}"].shape:
+                return f"the predictions of {name!r} have the wrong shape"
+    except (KeyError, ValueError, TypeError) as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return None
 
 
 EVAL_SCHEDULES = ("every", "dense", "log", "final")
@@ -311,7 +335,7 @@ def train(
     arch, variables = _architecture(model)
     key = None
     if cache:
-        from .paths import digest, load_arrays
+        from .paths import bad_arrays, cache_dir, digest, load_arrays, require_writable
 
         sets = [(k, np.asarray(v[0], np.float32), np.asarray(v[1])) for k, v in sorted(eval_sets.items())]
         key = digest(
@@ -320,6 +344,12 @@ def train(
             *[part for item in sets for part in item],
         )
         hit = load_arrays("train", key)
+        problem = None if hit is None else _cached_problem(hit, variables, predict)
+        if problem is not None:
+            bad_arrays("train", key, problem)
+            hit = None
+        if hit is None:  # it will be stored: fail now, not after training, if it cannot be
+            require_writable(cache_dir() / "train", "run cache folder", "MLP_REPORT_CACHE")
         if hit is not None:
             for i, variable in enumerate(variables):
                 variable.assign(hit[f"w{i}"])

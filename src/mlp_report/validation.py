@@ -9,8 +9,20 @@ from collections.abc import Iterable
 from typing import Any
 
 
-class ConfigError(ValueError):
+class ShortError(Exception):
+    """An error whose message says all: in a notebook (IPython, papermill) it shows as one line
+    ``Name: message``, without the traceback through the package's validation code."""
+
+    def _render_traceback_(self) -> list[str]:  # IPython's hook for an exception's own traceback
+        return [f"{type(self).__name__}: {self}"]
+
+
+class ConfigError(ShortError, ValueError):
     """A parameter has a value outside what is allowed."""
+
+
+class CacheError(ConfigError):
+    """A folder the project writes to (a cache, the results, the stage) cannot be used."""
 
 
 class DivergedWarning(RuntimeWarning):

@@ -230,10 +230,20 @@ def test_points_are_checked_and_exported(tmp_path) -> None:
     split = data_split(widget.config, points)
     assert len(split.x_train) == 2 and len(split.x_test) == 2
     assert sorted(map(tuple, np.c_[np.r_[split.x_train, split.x_test], np.r_[split.y_train, split.y_test]].tolist())) == sorted(map(tuple, points))
-    for bad, why in (([[1, 2]], "expected a list of \\[x, y, label\\]"), ([[1, 2, 3], [0, 0, 1]], "labels from -1 to 1"),
-                     ([[1, 2, float("nan")], [0, 0, 1]], "finite"), ([[1, 2, 1]], "at least 2 points"), ("1,2,1", "expected a list")):
-        with pytest.raises(ConfigError, match=f"points=.* is invalid: .*{why}"):
+    for bad, why in (([[1, 2]], "expected \\[x, y, label\\], three finite numbers"), ([[1, 2, 3], [0, 0, 1]], "label must be 1 or -1"),
+                     ([[1, 2, float("nan")], [0, 0, 1]], "finite"), ([[1, 2, 1]], "at least 2 points"), ("1,2,1", "expected (a list|\\[x, y, label\\])"),
+                     ([[1, 2, 0.5], [0, 0, 1]], "label must be 1 or -1 \\(classification data\\)"),
+                     ([[0, 0, 1], [1, 2, 0]], "label must be 1 or -1"), ([[1e308, 0, 1], [0, 0, 1]], "within ±6"),
+                     ([[0, 0, True], [0, 0, 1]], "three finite numbers"), ([["1", 0, 1], [0, 0, 1]], "three finite numbers")):
+        with pytest.raises(ConfigError, match=f"points(\\[\\d+\\])?=.* is invalid: .*{why}"):
             widget.points = bad
+    with pytest.raises(ConfigError, match="points: 5001 points are too many: at most 5000 are allowed") as err:
+        widget.points = [[0.0, 0.0, 1.0]] * 5001
+    assert len(str(err.value)) < 200
+    regression = playground_widget("xor")
+    regression.config = {**regression.config, "dataset": "reg-plane"}
+    regression.points = [[0, 0, 0.5], [1, 1, -0.25]]  # a regression set takes labels in [-1, 1]
+    assert regression.points == [[0.0, 0.0, 0.5], [1.0, 1.0, -0.25]]
     assert widget.points == points
 
 

@@ -314,7 +314,7 @@ def test_drawn_and_csv_points_train(widget_page, serve, open_page) -> None:
     assert read(page)["loss"] == pytest.approx(network_losses(final["config"], final["weights"], final["points"])[1], rel=1e-12)
     page.fill(".mlp-pg textarea.mlp-pg-json", "x,y,label\n1,2,3\n")
     page.click(".mlp-pg button.mlp-pg-import-csv")
-    assert "label 3 is invalid" in page.inner_text(".mlp-pg .mlp-pg-msg")
+    assert "the label must be 1 or -1" in page.inner_text(".mlp-pg .mlp-pg-msg")
     check_clean(probe)
 
 
@@ -627,3 +627,67 @@ def test_keyboard_and_room_on_the_built_book_page(request: pytest.FixtureRequest
                     assert boxes["spread"] >= 560  # TF spreads a 6-5 network over about 560 px
     finally:
         context.close()
+
+
+def test_hostile_input_gets_a_short_message(widget_page, serve, open_page) -> None:
+    """The hash, CSV and Import JSON validate as Python does: a short message, nothing applied, no freeze."""
+    from mlp_report.playground.widget import PlaygroundWidget, initial_weights
+
+    page_path = widget_page([playground_widget("xor")], name="hostile.html")
+    url = f"{serve(page_path.parent)}/{page_path.name}"
+    xor = preset_configs()["xor"]
+    msg = ".mlp-pg .mlp-pg-msg"
+    # URL hash: an infinite learning rate, and a 100 kB value quoted in at most ~200 characters
+    hashed = "&".join(f"{k}={','.join(map(str, v)) if isinstance(v, list) else '' if v is None else v}" for k, v in xor.items())
+    for bad, expected in ((hashed.replace("learning_rate=0.03", "learning_rate=Infinity"), "learning_rate=Infinity is invalid"),
+                          (hashed.replace("dataset=xor", "dataset=" + "x" * 100_000), "dataset=")):
+        probe = open_page(f"{url}#{bad}")
+        page = widget_ready(probe)
+        text = page.locator(msg).first.inner_text()
+        assert expected in text and len(text) < 400, text[:500]
+        assert export(page)["config"] == xor
+        check_clean(probe)
+
+    probe = open_page(url)
+    page = widget_ready(probe)
+    big = page_path.parent / "million.csv"  # 10^6 lines from a file, as a user imports a big CSV
+    big.write_text("\n".join(["0.1,0.2,1"] * 1_000_000))
+    page.set_input_files(".mlp-pg input.mlp-pg-csv-file", str(big))
+    page.wait_for_function("() => document.querySelector('.mlp-pg .mlp-pg-msg').textContent.includes('at most 5000')", timeout=30_000)
+    assert page.locator(".mlp-pg button.mlp-pg-play").count() == 1 and export(page)["config"] == xor
+    cases = [  # (text in the box, button, words of the message)
+        ("1e308,0,1\n1,1,-1\n", "import-csv", "x and y must be within ±6"),
+        ("0,0,0.5\n1,1,1\n", "import-csv", "the label must be 1 or -1"),
+        (json.dumps({"format": "mlp-report-playground", "config": xor, "weights": [], "points": [["a", 0, 1], [1, 1, 1]]}),
+         "import", "points[0]=[\"a\",0,1] is invalid"),
+        (json.dumps({"format": "mlp-report-playground", "config": xor, "weights": [], "points": [[1, 2], [1, 1, 1]]}),
+         "import", "points[0]=[1,2] is invalid"),
+        (json.dumps({"format": "mlp-report-playground", "config": xor, "weights": [], "points": [[0, 0, 0], [1, 1, 1]]}),
+         "import", "the label must be 1 or -1"),
+        (json.dumps({"format": "mlp-report-playground", "config": {**xor, "learning_rate": 1e999}}).replace("Infinity", "1e999"),
+         "import", "learning_rate=Infinity is invalid"),
+    ]
+    before = export(page)
+    for text, button, words in cases:
+        page.evaluate("(t) => { const a = document.querySelector('.mlp-pg textarea.mlp-pg-json'); a.value = t; a.dispatchEvent(new Event('input')); }", text)
+        page.click(f".mlp-pg button.mlp-pg-{button}", timeout=20_000)  # a frozen page would time out here
+        shown = page.inner_text(msg)
+        assert words in shown and len(shown) < 400, (words, shown[:500])
+        assert page.locator(".mlp-pg button.mlp-pg-play").count() == 1  # the controls are still there
+        assert export(page)["config"] == before["config"] and export(page)["weights"] == before["weights"]
+
+    # JSON written by either side is accepted by the other: Python's fresh widget (weights: []) in the browser ...
+    fresh = PlaygroundWidget(config={**xor, "data_seed": 3})
+    assert json.loads(fresh.export_json())["weights"] == []
+    page.fill(".mlp-pg textarea.mlp-pg-json", fresh.export_json())
+    page.click(".mlp-pg button.mlp-pg-import")
+    shown = export(page)
+    assert shown["config"] == fresh.config and shown["epoch"] == 0
+    for js, py in zip(shown["weights"], initial_weights(fresh.config), strict=True):
+        assert np.allclose(js["kernel"], py["kernel"]) and np.allclose(js["bias"], py["bias"])
+    # ... and the browser's export, with own points, in Python
+    page.fill(".mlp-pg textarea.mlp-pg-json", "x,y,label\n1,1,1\n-1,-1,1\n1,-1,-1\n-1,1,-1\n")
+    page.click(".mlp-pg button.mlp-pg-import-csv")
+    back = PlaygroundWidget.from_json(json.dumps(export(page)))
+    assert back.config == fresh.config and len(back.points) == 4
+    check_clean(probe)

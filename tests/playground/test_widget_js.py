@@ -383,5 +383,30 @@ def test_url_hash_and_csv_helpers() -> None:
     assert csv == [[1, 2, 1], [-1, 0.5, -1]]
     errors = run_js("""out = [['1,2\\n3,4,1', false], ['1,2,0.5\\n3,4,1', false], ['1,2,3\\n0,0,1', true], ['1,2,1', false]].map(([t, r]) => {
       try { pg.parseCsv(t, r); return null; } catch (e) { return e.message; } });""")
-    assert errors[0].startswith("CSV line 1") and "label 0.5 is invalid: expected 1 or -1" in errors[1]
-    assert "label 3 is invalid: expected a number from -1 to 1" in errors[2] and "at least 2 points" in errors[3]
+    assert errors[0].startswith("CSV line 1") and 'line 1 ("1,2,0.5") is invalid: the label must be 1 or -1' in errors[1]
+    assert 'line 1 ("1,2,3") is invalid: the label must be a number from -1 to 1' in errors[2] and "at least 2 points" in errors[3]
+
+
+def test_js_point_and_config_checks_mirror_python() -> None:
+    """checkPoints / parseCsv / checkConfig reject what Python's validate_points / validate_config reject."""
+    from mlp_report.playground.widget import MAX_POINTS, POINT_RANGE, validate_config, validate_points
+    from mlp_report.validation import ConfigError
+
+    cases = [[[0, 0, 0.5], [1, 1, 1]], [[0, 0, 0], [1, 1, 1]], [[1e308, 0, 1], [1, 1, 1]], [[0, 7, 1], [1, 1, 1]],
+             [[0, 0, 1]], [[1, 2], [1, 1, 1]], [["a", 0, 1], [1, 1, 1]], [[0, 0, 1], [1, 1, -1]], [[6, -6, 1], [1, 1, -1]]]
+    js = run_js("out = input.cases.map((p) => pg.checkPoints(p, false));", cases=cases)
+    for points, message in zip(cases, js, strict=True):
+        try:
+            validate_points(points, "xor")
+            python = None
+        except ConfigError as exc:
+            python = str(exc)
+        assert (message is None) == (python is None), (points, message, python)
+    assert run_js("out = pg.MAX_POINTS;") == MAX_POINTS and POINT_RANGE == 6
+    big = run_js("const t = Date.now(); let m = null; try { pg.parseCsv(Array(1000000).fill('0.1,0.2,1').join('\\n'), false); }"
+                 " catch (e) { m = e.message; } out = [m, Date.now() - t];")
+    assert big[0].startswith(f"CSV: more than {MAX_POINTS} points") and big[1] < 20_000
+    long = run_js("out = pg.checkConfig({...pg.DEFAULT_CONFIG, dataset: 'x'.repeat(100000), learning_rate: Infinity});")
+    assert len(long) == 2 and all(len(m) < 300 for m in long) and long[1] == "learning_rate=Infinity is invalid: expected a finite number > 0"
+    with pytest.raises(ConfigError, match="learning_rate=inf is invalid"):
+        validate_config({**DEFAULT_CONFIG, "learning_rate": float("inf")})

@@ -35,11 +35,19 @@ from typing import Any
 import yaml
 
 from .. import runlog
-from ..paths import atomic_write_text, project_root, results_dir, stage_dir
-from ..profiles import PROFILE_NAMES
-from ..validation import require_choice
+from ..paths import (
+    absolutize_path_variables,
+    atomic_write_text,
+    project_root,
+    require_writable,
+    results_dir,
+    stage_dir,
+)
+from ..profiles import PROFILE_NAMES, check_outputs
+from ..validation import ConfigError, require_choice
 from . import provenance
-from .lock import BuildLockedError, hold_build_lock
+from .children import die_with_parent, end_descendants, end_with_this_process
+from .lock import BuildLockedError, hold_build_lock, lock_for_child, release_build_lock
 
 PACKAGE = Path(__file__).resolve().parent.parent  # src/mlp_report
 BOOK_FILE = "book.json"  # in the stage folder: the root, profile and parameters it was executed with
@@ -61,6 +69,53 @@ class ChapterError(RuntimeError):
     """A chapter failed to execute; the message names the chapter and carries its own error."""
 
 
+def check_book_files(root: Path) -> None:
+    """Fail with one line naming the file, the line and what to fix when ``_config.yml`` or ``_toc.yml`` is
+    not valid YAML, is not a mapping, or the table of contents names a file that does not exist."""
+    root = Path(root)
+    docs = {}
+    for name in ("_config.yml", "_toc.yml"):
+        path = root / name
+        if not path.is_file():
+            raise ConfigError(f"{path} does not exist: the book needs it (see the checkout's own {name}).")
+        text = path.read_text()
+        try:
+            doc = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+            where = f", line {mark.line + 1}" if mark is not None else ""
+            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            raise ConfigError(f"{path}{where}: not valid YAML ({problem}): fix that line.") from None
+        if not isinstance(doc, dict):
+            raise ConfigError(f"{path}, line 1: expected a YAML mapping (key: value lines), got {type(doc).__name__}.")
+        docs[name] = (doc, text)
+    toc, text = docs["_toc.yml"]
+    if "root" not in toc:
+        raise ConfigError(f"{root / '_toc.yml'}: no `root:` entry: add `root: intro` (the landing page).")
+    entries = [str(toc["root"])]
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if "file" in node:
+                entries.append(str(node["file"]))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk({k: v for k, v in toc.items() if k != "root"})
+    for entry in entries:
+        stem = entry.removesuffix(".md").removesuffix(".ipynb")
+        if not any((root / f"{stem}{suffix}").is_file() for suffix in (".md", ".ipynb", ".rst")):
+            line = next((i for i, row in enumerate(text.splitlines(), 1) if entry in row), None)
+            where = f", line {line}" if line else ""
+            raise ConfigError(
+                f"{root / '_toc.yml'}{where}: {entry!r} names no file ({root / stem}.md does not exist): "
+                "correct the entry or create the file."
+            )
+
+
 def toc_chapters(root: Path) -> list[str]:
     """Chapter paths (``chapters/task0``...) in ``_toc.yml`` order."""
     toc = yaml.safe_load((root / "_toc.yml").read_text())
@@ -80,17 +135,23 @@ def toc_chapters(root: Path) -> list[str]:
     return found
 
 
+def check_widget_js(root: Path) -> None:
+    """Fail (FileNotFoundError, one line) when ``root/node_modules`` lacks the widget JavaScript."""
+    missing = [src for src in WIDGET_VENDOR_FILES if not (Path(root) / "node_modules" / src).is_file()]
+    if missing:
+        raise FileNotFoundError(
+            f"Widget JavaScript missing: {', '.join(missing)} under {Path(root) / 'node_modules'}. Run `npm ci` in "
+            f"{root} (`make install` does it), then build again."
+        )
+
+
 def vendor_widget_js(root: Path, dest: Path) -> list[Path]:
     """Copy the widget JavaScript from ``root/node_modules`` (and the require.js config script from the
     package) to ``dest/_static/widgets``; returns the files written. Run ``npm ci`` first."""
+    check_widget_js(root)
     modules = root / "node_modules"
     target = dest / WIDGET_JS_DIR
     pairs = [(modules / src, target / name) for src, name in WIDGET_VENDOR_FILES.items()]
-    missing = [str(src) for src, _ in pairs if not src.is_file()]
-    if missing:
-        raise FileNotFoundError(
-            f"Widget JavaScript missing: {', '.join(missing)}. Run `npm ci` in {root} (`make install` does it)."
-        )
     fonts = modules / "@jupyter-widgets/html-manager/dist"
     pairs += [(font, target / "html-manager" / font.name) for font in sorted(fonts.iterdir()) if font.suffix in FONT_SUFFIXES]
     pairs.append((PACKAGE / "static" / "require-config.js", target / "require-config.js"))
@@ -233,13 +294,36 @@ def execute_chapter(
     """Convert a text notebook with Jupytext, execute it with papermill, hide papermill's injected cell.
 
     The notebook is executed into a temporary file and moved to ``output`` only when every cell ran;
-    a failing cell raises :class:`ChapterError` with the chapter's name and its error."""
+    a failing cell raises :class:`ChapterError` with the chapter's name and its error, and so does a
+    failure to write the stage (a full disk), naming the file; nothing half-written is kept."""
+    running = output.parent / ".running" / output.name
+    try:
+        return _execute_chapter(source, running, output, parameters, cwd=cwd, env=env)
+    except OSError as exc:
+        if exc.filename is not None and Path(exc.filename) == source:
+            raise  # reading the chapter, not writing the stage
+        running.unlink(missing_ok=True)
+        where = exc.filename or running
+        raise ChapterError(
+            f"{source.name}: could not write {where} ({exc.strerror or exc}); nothing half-written was kept: "
+            "free space there or set MLP_REPORT_STAGE to another folder."
+        ) from None
+
+
+def _execute_chapter(
+    source: Path,
+    running: Path,
+    output: Path,
+    parameters: Mapping[str, Any],
+    *,
+    cwd: Path | None,
+    env: Mapping[str, str] | None,
+) -> Path:
     import jupytext
     import nbformat
     import papermill
 
     output.parent.mkdir(parents=True, exist_ok=True)
-    running = output.parent / ".running" / output.name
     running.parent.mkdir(parents=True, exist_ok=True)
     notebook = jupytext.read(source)
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -256,13 +340,10 @@ def execute_chapter(
             cwd=str(cwd or source.parent),
             progress_bar=False,
             log_output=False,
-            # the kernel's own start-up notices (TCP without encryption, ...) are not the chapter's
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],  # not "running over TCP without encryption"
         )
     except papermill.PapermillExecutionError as exc:
-        raise ChapterError(
-            f"{source.name} failed to execute (cell {exc.exec_count}): {exc.ename}: {exc.evalue}"
-        ) from None
+        raise ChapterError(failure_message(source, running, exc.exec_count, exc.ename, exc.evalue)) from None
     finally:
         for key, value in saved.items():
             if value is None:
@@ -317,17 +398,26 @@ def stage_book(
     root = Path(root).resolve()
     stage = Path(stage).resolve() if stage is not None else stage_dir(root, profile)
     parameters = dict(parameters or {})
-    (stage / "chapters").mkdir(parents=True, exist_ok=True)
+    # every folder the chapters write, checked before any chapter executes
+    require_writable(stage / "chapters", "book stage folder", "MLP_REPORT_STAGE")
+    check_outputs(profile)
     book = {"root": str(root), "profile": profile, "parameters": parameters}
     if not (stage / BOOK_FILE).is_file() or json.loads((stage / BOOK_FILE).read_text()) != book:
         atomic_write_text(stage / BOOK_FILE, json.dumps(book, indent=1, default=str))
     run_env = {"MLP_REPORT_BATCH": "1", "MLP_REPORT_ROOT": str(root), "TF_CPP_MIN_LOG_LEVEL": "3", **(env or {})}
     if timings is not None:
         run_env[TIMINGS_ENV] = str(Path(timings).resolve())
+    chapters = toc_chapters(root)
     wanted = set(only or [])
+    known = [Path(c).name for c in chapters]
+    unknown = sorted(wanted - set(known))
+    if unknown:
+        raise ConfigError(f"--only {' '.join(unknown)} is invalid: the chapters are {', '.join(known)}.")
+    # chapters after the last one asked for are left alone; one before it never executed is run first
+    last = max((known.index(n) for n in wanted), default=len(known) - 1)
     handed: dict[str, str | None] = {}  # result files earlier chapters wrote -> their hash now
     executed = []
-    for chapter in toc_chapters(root):
+    for chapter in chapters[: last + 1] if wanted else chapters:
         name = Path(chapter).name
         target = stage / f"{chapter}.ipynb"
         manifest_path = target.with_suffix(".json")
@@ -350,9 +440,10 @@ def stage_book(
             log(f"updated the prose of {chapter} (nothing executed)")
             fresh = True
         if not fresh and wanted and name not in wanted:
-            if not target.exists():
-                raise FileNotFoundError(f"{target} was never executed: run without --only first.")
-            fresh = True  # the caller asked to leave it as it is
+            if target.exists():
+                fresh = True  # the caller asked to leave it as it is
+            else:
+                log(f"executing {chapter} first: it was never executed, and the chapters asked for come after it")
         if not fresh:
             before = _results_snapshot(profile)
             run_log = target.parent / ".running" / f"{name}.runs.jsonl"  # the caches' hits, the trainings
@@ -464,6 +555,27 @@ def profile_cold_build(root: Path, profile: str, folder: Path, *, html: bool = T
     return table + note
 
 
+def failure_message(source: Path, executed: Path, exec_count: int | None, ename: str, evalue: str) -> str:
+    """The one line a failed chapter ends with: its name, the cell as its writer counts them, the error."""
+    return f"{source.name} failed to execute ({_md_cell(source, executed, exec_count)}): {ename}: {evalue}"
+
+
+def _md_cell(source: Path, executed: Path, exec_count: int | None) -> str:
+    """Where the failed cell is in the chapter's text, as its writer counts: ``code cell 3, line 33``
+    (papermill's injected cell and error banner are not the writer's)."""
+    import nbformat
+
+    try:
+        cells = nbformat.read(executed, as_version=4).cells
+        mine = [c for c in cells if not {"injected-parameters", "papermill-error-cell-tag"} & set(c.metadata.get("tags", []))]
+        code = [c for c in mine if c.cell_type == "code"]
+        number = next(i for i, c in enumerate(code, 1) if c.get("execution_count") == exec_count)
+        fences = [i for i, line in enumerate(source.read_text().splitlines(), 1) if line.startswith("```{code-cell}")]
+        return f"code cell {number}, line {fences[number - 1]}"
+    except (StopIteration, IndexError, OSError, ValueError):
+        return f"cell {exec_count}"
+
+
 def chapter_keys(stage: Path) -> dict[str, str]:
     """``{docname: manifest key}`` of the executed chapters in ``stage``."""
     keys = {}
@@ -485,12 +597,21 @@ def build_html(
     cmd = [str(cli), "build", str(root), "--path-output", str(output_root)]
     if strict:
         cmd += ["-W", "--keep-going"]
-    env = dict(os.environ)
+    lock_env, lock_fds = lock_for_child(root)  # the child's Sphinx extension finds the lock held by us
+    env = {**os.environ, **lock_env}
     if profile is not None:
         env["MLP_REPORT_PROFILE"] = profile
     if stage is not None:
         env["MLP_REPORT_STAGE"] = str(Path(stage).resolve())
-    subprocess.run(cmd, check=True, env=env)
+    # its own process group, ended with this process (see children.py); it dies if this one is SIGKILLed
+    proc = subprocess.Popen(cmd, env=env, pass_fds=lock_fds, start_new_session=True, preexec_fn=die_with_parent)
+    try:
+        returncode = proc.wait()
+    finally:
+        if proc.poll() is None:
+            end_descendants()
+    if returncode:
+        raise subprocess.CalledProcessError(returncode, cmd)
     return Path(output_root) / "_build" / "html"
 
 
@@ -506,6 +627,7 @@ def main(argv: list[str] | None = None) -> int:
         "training, evaluation, predictions, figures and kernel start-up; leaves .cache/ alone",
     )
     args = parser.parse_args(argv)
+    absolutize_path_variables()  # relative to where the command was typed, not to the kernels' chapters/
     root = project_root()
     if args.profile_build is not None:
         import tempfile
@@ -522,11 +644,28 @@ def main(argv: list[str] | None = None) -> int:
         hold_build_lock(root)  # one build per checkout: another would re-stage what this one renders
     except BuildLockedError as exc:
         parser.exit(1, f"error: {exc}\n")
+    # on SIGTERM/SIGHUP/SIGINT or a crash: end jupyter-book and the kernels first, then release the lock
+    end_with_this_process(lambda: release_build_lock(root))
+    try:
+        return _build(root, args)
+    finally:
+        end_descendants()
+        release_build_lock(root)
+
+
+def _build(root: Path, args: argparse.Namespace) -> int:
+    try:
+        check_book_files(root)
+        if not args.no_build:
+            check_widget_js(root)  # now, not after every chapter has executed
+    except (ConfigError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     stage = stage_dir(root, args.profile)
     if args.no_build or args.only or args.force:
         try:
             stage_book(root, stage, args.profile, only=args.only, force=args.force)
-        except ChapterError as exc:
+        except (ChapterError, ConfigError, OSError) as exc:  # a chapter's error, a folder that cannot be written
             print(f"error: {exc}", file=sys.stderr)
             return 1
     # otherwise the book's Sphinx extension stages what changed, inside the build (once, not twice)

@@ -2,7 +2,11 @@
 
 It makes a plain ``jupyter-book build .`` build the same book as ``make book``:
 
-* when the build starts, :func:`mlp_report.build.book.stage_book` brings the executed chapters up to date
+* when the build starts, it takes the checkout's build lock (:mod:`mlp_report.build.lock`; a build
+  started by ``python -m mlp_report.build.book`` hands its lock down), so no other build writes the stage
+  meanwhile, and SIGTERM/SIGHUP/SIGINT end the chapter's kernel with the build
+  (:mod:`mlp_report.build.children`);
+* then :func:`mlp_report.build.book.stage_book` brings the executed chapters up to date
   (papermill, full profile unless ``MLP_REPORT_PROFILE`` says otherwise; only what changed is executed)
   and a chapter that fails stops the build with its own error;
 * each chapter is rendered from its executed notebook (``_config.yml`` switches myst-nb's execution off);
@@ -17,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -24,12 +29,15 @@ _STATE: dict[str, Any] = {"stage": None, "chapters": {}}
 
 
 def _stage(app) -> None:
-    from ..paths import stage_dir
+    from ..paths import absolutize_path_variables, stage_dir
+    from ..validation import ConfigError
     from .book import BOOK_FILE, ChapterError, stage_book, toc_chapters
 
     root = Path(app.srcdir).resolve()
     if not (root / "_toc.yml").is_file() or not toc_chapters(root):
         return
+    _hold_lock(root)
+    absolutize_path_variables()  # relative to where `jupyter-book build` was typed, not to chapters/
     profile = os.environ.get("MLP_REPORT_PROFILE") or "full"
     stage = stage_dir(root, profile)
     parameters: dict[str, Any] = {}
@@ -40,13 +48,27 @@ def _stage(app) -> None:
     os.environ.setdefault("MLP_REPORT_ROOT", str(root))
     try:
         stage_book(root, stage, profile, parameters=parameters, log=lambda msg: print(msg, flush=True))
-    except ChapterError as exc:
+    except (ChapterError, ConfigError) as exc:  # ConfigError: e.g. a cache or the stage is not writable
         from sphinx.errors import ExtensionError
 
         # a short message naming the chapter and its error, not the kernel's chained tracebacks
         raise ExtensionError(str(exc)) from None
     _STATE["stage"] = stage
     _STATE["chapters"] = {str((root / f"{c}.md").resolve()): stage / f"{c}.ipynb" for c in toc_chapters(root)}
+
+
+def _hold_lock(root: Path) -> None:
+    from sphinx.errors import ExtensionError
+
+    from .children import end_with_this_process
+    from .lock import BuildLockedError, hold_build_lock, release_build_lock
+
+    try:
+        hold_build_lock(root)
+    except BuildLockedError as exc:
+        raise ExtensionError(str(exc)) from None
+    if threading.current_thread() is threading.main_thread():
+        end_with_this_process(lambda: release_build_lock(root))
 
 
 def _outdated(app, env, added, changed, removed) -> list[str]:
@@ -91,7 +113,12 @@ def _copy_widget_js(app, exception) -> None:
 
     root = Path(app.srcdir).resolve()
     modules_root = root if (root / "node_modules").is_dir() else project_root()
-    vendor_widget_js(modules_root, Path(app.outdir))
+    try:
+        vendor_widget_js(modules_root, Path(app.outdir))
+    except FileNotFoundError as exc:
+        from sphinx.errors import ExtensionError
+
+        raise ExtensionError(str(exc)) from None
 
 
 def _dedupe_scripts(app, pagename: str, templatename: str, context: dict[str, Any], doctree) -> None:

@@ -318,3 +318,14 @@ def original_inside(lowest: float, highest: float, runs: int, reported: float = 
     if runs > 1:
         return f"lies {'inside' if lowest <= reported <= highest else 'outside'} that range"
     return "can only be compared with one run here"
+
+
+def defaults_phrase(batch_size: int, default: int = 32) -> str:
+    """How the prose names the reference setting: ``At the defaults`` or, when the batch-size sweep did
+    not try the default, the nearest batch size it tried."""
+    if batch_size == default:
+        return "At the defaults"
+    return (
+        f"At batch size {batch_size}, the nearest tried to the default {default} (not in this sweep), with the "
+        "other knobs at their defaults,"
+    )

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from ..paths import digest, load_arrays, source_digest, store_arrays
+from ..paths import bad_arrays, cache_dir, digest, load_arrays, require_writable, source_digest, store_arrays
 from ..validation import ConfigError, require_int
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -66,6 +66,24 @@ PRESETS: dict[str, dict[str, Any]] = {
 TARGET_TEST_LOSS = 0.07  # the assignment's goal, for every seed
 
 
+def _cached_problem(cached: dict[str, np.ndarray], model) -> str | None:
+    """What is wrong with a cached playground run (types, shapes), or None when it can be used."""
+    try:
+        shapes = [tuple(w.shape) for w in model.get_weights()]
+        if int(cached["n_weights"]) != len(shapes):
+            return f"n_weights is {int(cached['n_weights'])}, expected {len(shapes)}"
+        for i, shape in enumerate(shapes):
+            if cached[f"w{i}"].shape != shape or cached[f"w{i}"].dtype.kind != "f":
+                return f"w{i} has shape {cached[f'w{i}'].shape} ({cached[f'w{i}'].dtype}), expected {shape}"
+        for name in ("train_loss", "test_loss"):
+            if cached[name].ndim != 1 or cached[name].dtype.kind != "f" or not len(cached[name]):
+                return f"{name} is not a list of numbers"
+        float(cached["seconds"])
+    except (KeyError, ValueError, TypeError) as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
 def seeded_run(config: dict[str, Any], seed: int, **overrides: Any) -> tuple[Split, Run]:
     """Data and a trained network for one seed, the way the playground seeds them: one
     ``Mulberry32(seed)`` stream generates the data, shuffles and splits it, then initialises the weights.
@@ -81,12 +99,19 @@ def seeded_run(config: dict[str, Any], seed: int, **overrides: Any) -> tuple[Spl
     # trained runs are cached on disk like every MNIST run, keyed by the settings, the seed and the code
     key = digest(cfg, seed, source_digest(network, datasets, jsmath, sys.modules[__name__]))
     cached = load_arrays("playground", key)
+    model = None
     if cached is not None:
         model = network.build_model(len(cfg["features"]), cfg["hidden"], cfg["activation"], seed=None)
+        problem = _cached_problem(cached, model)
+        if problem is not None:
+            bad_arrays("playground", key, problem)
+            cached = None
+    if cached is not None:
         n_weights = int(cached["n_weights"])
         model.set_weights([cached[f"w{i}"] for i in range(n_weights)])
         return data, Run(cached["train_loss"], cached["test_loss"], model, tuple(cfg["features"]),
                          float(cached["seconds"]))
+    require_writable(cache_dir() / "playground", "playground cache folder", "MLP_REPORT_CACHE")  # before training
     run = train(
         data,
         hidden=cfg["hidden"],

@@ -125,6 +125,8 @@ def validate_weights(weights: Any, sizes: Sequence[int]) -> list[dict[str, list]
 
 
 def _short(value: Any) -> str:
+    if isinstance(value, Sequence) and not isinstance(value, (str, bytes)) and len(value) > 200:
+        value = [*value[:50], "..."]  # never repr a million points to quote a few
     text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
 
@@ -156,20 +158,36 @@ def preset_config(preset: Mapping[str, Any], seed: int = 0) -> dict[str, Any]:
     return validate_config({**config, "data_seed": seed, "init_seed": None})
 
 
-def validate_points(points: Any) -> list[list[float]]:
-    """Own data points ``[[x, y, label], ...]`` (drawn or imported in the widget): finite numbers, labels
-    in [-1, 1]; an empty list means the generated data set."""
+MAX_POINTS = 5000  # own points at most (drawn, CSV or imported); the JavaScript's MAX_POINTS
+POINT_RANGE = 6.0  # |x| and |y| at most: the playground's plane runs from -6 to 6
+
+
+def validate_points(points: Any, dataset: str | None = None) -> list[list[float]]:
+    """Own data points ``[[x, y, label], ...]`` (drawn or imported in the widget): finite numbers, ``x`` and
+    ``y`` within ±:data:`POINT_RANGE`, at most :data:`MAX_POINTS`, labels ±1 for a classification
+    ``dataset`` and in [-1, 1] for a regression one (or any of those when ``dataset`` is None); an empty list
+    means the generated data set. The JavaScript's ``checkPoints`` applies the same rules."""
     if isinstance(points, (str, bytes, Mapping)) or not isinstance(points, Sequence):
         raise invalid("points", _short(points), "expected a list of [x, y, label]")
-    try:
-        array = np.asarray(points, dtype=np.float64) if len(points) else np.zeros((0, 3))
-    except (TypeError, ValueError):
-        array = np.zeros((0, 0))
-    if array.ndim != 2 or array.shape[1] != 3 or not np.isfinite(array).all() or (np.abs(array[:, 2]) > 1).any():
-        raise invalid("points", _short(points), "expected a list of [x, y, label] with finite numbers and labels from -1 to 1")
-    if len(array) == 1:
+    if len(points) > MAX_POINTS:
+        raise ConfigError(f"points: {len(points)} points are too many: at most {MAX_POINTS} are allowed.")
+    rows = []
+    for i, q in enumerate(points):
+        ok = isinstance(q, Sequence) and not isinstance(q, (str, bytes)) and len(q) == 3 and all(
+            isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_)) and np.isfinite(v) for v in q)
+        if not ok:
+            raise invalid(f"points[{i}]", _short(q), "expected [x, y, label], three finite numbers")
+        x, y, label = (float(v) for v in q)
+        if abs(x) > POINT_RANGE or abs(y) > POINT_RANGE:
+            raise invalid(f"points[{i}]", _short(q), f"x and y must be within ±{POINT_RANGE:g}, the playground's range")
+        regression = None if dataset is None else pg.problem_of(dataset) == "regression"
+        if abs(label) > 1 or (regression is False and abs(label) != 1):
+            rule = "1 or -1 (classification data)" if regression is False else "a number from -1 to 1"
+            raise invalid(f"points[{i}]", _short(q), f"the label must be {rule}")
+        rows.append([x, y, label])
+    if len(rows) == 1:
         raise invalid("points", _short(points), "expected at least 2 points (or none: the generated data)")
-    return array.tolist()
+    return rows
 
 
 def data_split(config: Mapping[str, Any], points: Sequence[Sequence[float]] = ()) -> pg.Split:
@@ -294,7 +312,7 @@ class PlaygroundWidget(anywidget.AnyWidget):
 
     @traitlets.validate("points")
     def _check_points(self, proposal: Any) -> list:
-        return validate_points(proposal["value"])
+        return validate_points(proposal["value"], self.config.get("dataset"))
 
     @traitlets.observe("weights")
     def _weights_set(self, change: Any) -> None:
@@ -353,7 +371,7 @@ class PlaygroundWidget(anywidget.AnyWidget):
         config = validate_config(state["config"])
         weights = validate_weights(state["weights"], layer_sizes(config)) if state.get("weights") else []
         epoch = require_int("epoch", state.get("epoch", 0), minimum=0)
-        points = validate_points(state.get("points", []))
+        points = validate_points(state.get("points", []), config["dataset"])
         view = validate_view(state.get("view", {}))
         with self.hold_sync():
             for key in VIEW_KEYS:

@@ -252,22 +252,30 @@ export const DEFAULT_CONFIG = {
   dataset: "circle", noise: 0, ratio: 0.5, batch_size: 10, learning_rate: 0.03, activation: "tanh",
   regularization: "none", reg_rate: 0, features: ["x1", "x2"], hidden: [4, 2], data_seed: 0, init_seed: null,
 };
-const oneOf = (k, v, list) => (list.includes(v) ? null : `${k}=${JSON.stringify(v)} is invalid: expected one of ${list.join(", ")}`);
-const intIn = (k, v, lo, hi) => (Number.isInteger(v) && v >= lo && v <= hi ? null : `${k}=${JSON.stringify(v)} is invalid: expected an integer from ${lo} to ${hi}`);
+/** A value as a message shows it: JSON (numbers as written, Infinity and NaN too), at most 200 characters. */
+export function quote(v) {
+  let t;
+  try { t = typeof v === "number" ? String(v) : JSON.stringify(v); } catch (err) { t = String(v); }
+  if (t === undefined) t = String(v);
+  return t.length > 200 ? t.slice(0, 197) + "..." : t;
+}
+const oneOf = (k, v, list) => (list.includes(v) ? null : `${k}=${quote(v)} is invalid: expected one of ${list.join(", ")}`);
+const intIn = (k, v, lo, hi) => (Number.isInteger(v) && v >= lo && v <= hi ? null : `${k}=${quote(v)} is invalid: expected an integer from ${lo} to ${hi}`);
 /** Messages for every invalid key of a config (the same rules as mlp_report.widget.validate_config). */
 export function checkConfig(c) {
-  const e = Object.keys(c).filter((k) => !(k in DEFAULT_CONFIG)).map((k) => `unknown config key ${JSON.stringify(k)}`);
+  const e = Object.keys(c).filter((k) => !(k in DEFAULT_CONFIG)).map((k) => `unknown config key ${quote(k)}`);
   e.push(oneOf("dataset", c.dataset, DATASETS), oneOf("activation", c.activation, ACTIVATIONS),
     oneOf("regularization", c.regularization, REGULARIZATIONS), intIn("batch_size", c.batch_size, 1, 30),
     intIn("data_seed", c.data_seed, 0, 4294967295), c.init_seed === null ? null : intIn("init_seed", c.init_seed, 0, 4294967295));
-  if (!(typeof c.noise === "number" && c.noise >= 0 && c.noise <= 50)) e.push(`noise=${c.noise} is invalid: expected a number from 0 to 50`);
-  if (!(typeof c.ratio === "number" && c.ratio > 0 && c.ratio < 1)) e.push(`ratio=${c.ratio} is invalid: expected a fraction in (0, 1)`);
-  if (!(typeof c.learning_rate === "number" && c.learning_rate > 0)) e.push(`learning_rate=${c.learning_rate} is invalid: expected a number > 0`);
-  if (!(typeof c.reg_rate === "number" && c.reg_rate >= 0)) e.push(`reg_rate=${c.reg_rate} is invalid: expected a number >= 0`);
+  if (!(typeof c.noise === "number" && c.noise >= 0 && c.noise <= 50)) e.push(`noise=${quote(c.noise)} is invalid: expected a number from 0 to 50`);
+  if (!(typeof c.ratio === "number" && c.ratio > 0 && c.ratio < 1)) e.push(`ratio=${quote(c.ratio)} is invalid: expected a fraction in (0, 1)`);
+  // finite, as Python's require_float: an Infinity learning rate would make every weight NaN on the first step
+  if (!(Number.isFinite(c.learning_rate) && c.learning_rate > 0)) e.push(`learning_rate=${quote(c.learning_rate)} is invalid: expected a finite number > 0`);
+  if (!(Number.isFinite(c.reg_rate) && c.reg_rate >= 0)) e.push(`reg_rate=${quote(c.reg_rate)} is invalid: expected a finite number >= 0`);
   if (!Array.isArray(c.features) || !c.features.length || c.features.some((f) => !FEATURES.includes(f)) || new Set(c.features).size !== c.features.length)
-    e.push(`features=${JSON.stringify(c.features)} is invalid: expected distinct names from ${FEATURES.join(", ")}`);
+    e.push(`features=${quote(c.features)} is invalid: expected distinct names from ${FEATURES.join(", ")}`);
   if (!Array.isArray(c.hidden) || c.hidden.length > 6 || c.hidden.some((h) => !Number.isInteger(h) || h < 1 || h > 8))
-    e.push(`hidden=${JSON.stringify(c.hidden)} is invalid: expected 0 to 6 layers of 1 to 8 neurons`);
+    e.push(`hidden=${quote(c.hidden)} is invalid: expected 0 to 6 layers of 1 to 8 neurons`);
   return e.filter(Boolean);
 }
 /** Layer sizes [inputs, ...hidden, 1] of a config. */
@@ -490,19 +498,43 @@ export const KEYBOARD_HELP = [
   ["Focus a neuron or feature", "shows its output large in the output panel, as hovering does"],
 ];
 
+/** At most this many own points (drawn, CSV or Import JSON), as Python's widget.MAX_POINTS. */
+export const MAX_POINTS = 5000;
+const SHOWN_CSV = 200000; // characters of an imported CSV file shown in the text box
+const labelRule = (regression) => (regression ? "a number from -1 to 1 (regression data)" : "1 or -1 (classification data)");
+/** The message if one point [x, y, label] is not valid own data, else null (the rules of Python's validate_points). */
+function pointError(q, regression) {
+  if (!Array.isArray(q) || q.length !== 3 || !q.every((v) => typeof v === "number" && Number.isFinite(v))) return "expected [x, y, label], three finite numbers";
+  if (Math.abs(q[0]) > DOMAIN || Math.abs(q[1]) > DOMAIN) return `x and y must be within ±${DOMAIN}, the playground's range`;
+  if (regression ? Math.abs(q[2]) > 1 : Math.abs(q[2]) !== 1) return `the label must be ${labelRule(regression)}`;
+  return null;
+}
+/** The message if points are not valid own data for the problem type, else null (loops: no spread, no deep stack). */
+export function checkPoints(p, regression) {
+  if (!Array.isArray(p)) return `points=${quote(p)} is invalid: expected a list of [x, y, label]`;
+  if (p.length > MAX_POINTS) return `points: ${p.length} points are too many: at most ${MAX_POINTS} are allowed`;
+  if (p.length === 1) return `points=${quote(p)} is invalid: expected at least 2 points (or none: the generated data)`;
+  for (let i = 0; i < p.length; i++) {
+    const err = pointError(p[i], regression);
+    if (err) return `points[${i}]=${quote(p[i])} is invalid: ${err}`;
+  }
+  return null;
+}
 /** Points [[x, y, label]] from CSV text (x, y, label per line; a header line and blank lines are skipped). */
 export function parseCsv(text, regression) {
   const pts = [], lines = String(text).split(/\r?\n/);
-  lines.forEach((line, k) => {
-    const t = line.trim();
-    if (!t || t.startsWith("#")) return;
+  for (let k = 0; k < lines.length; k++) {
+    const t = lines[k].trim();
+    if (!t || t.startsWith("#")) continue;
     const cells = t.split(/[,;\t]/).map((c) => c.trim());
-    if (k === 0 && cells.some((c) => c !== "" && !Number.isFinite(+c))) return; // header
+    if (k === 0 && cells.some((c) => c !== "" && !Number.isFinite(+c))) continue; // header
     const v = cells.map(Number);
-    if (cells.length !== 3 || !v.every(Number.isFinite)) throw new Error(`CSV line ${k + 1} (${JSON.stringify(t)}) is invalid: expected three numbers x, y, label`);
-    if (regression ? Math.abs(v[2]) > 1 : Math.abs(v[2]) !== 1) throw new Error(`CSV line ${k + 1}: label ${v[2]} is invalid: expected ${regression ? "a number from -1 to 1" : "1 or -1"}`);
+    if (cells.length !== 3 || !v.every(Number.isFinite)) throw new Error(`CSV line ${k + 1} (${quote(t)}) is invalid: expected three numbers x, y, label`);
+    const err = pointError(v, regression);
+    if (err) throw new Error(`CSV line ${k + 1} (${quote(t)}) is invalid: ${err}`);
+    if (pts.length === MAX_POINTS) throw new Error(`CSV: more than ${MAX_POINTS} points (line ${k + 1} of ${lines.length}): at most ${MAX_POINTS} are allowed`);
     pts.push(v);
-  });
+  }
   if (pts.length < 2) throw new Error("CSV: expected at least 2 points (x, y, label per line)");
   return pts;
 }
@@ -900,6 +932,7 @@ function render({ model, el }) {
       if (Math.abs(x) > DOMAIN || Math.abs(y) > DOMAIN) return;
       const label = e.shiftKey ? -drawClass : drawClass;
       const base = custom() ? points : [...sim.train, ...sim.test].map((p) => p.slice());
+      if (base.length >= MAX_POINTS) { message = `at most ${MAX_POINTS} points: clear the data set to draw more`; build(); return; }
       points = [...base, [x, y, label]];
       usePoints(sim, points, true); message = "";
       model.set("points", points.map((p) => p.slice())); sync(); build();
@@ -1038,6 +1071,12 @@ function render({ model, el }) {
     const show = (text) => { io.value = ioText = text; };
     const fail = setMessage; // an import's error: shown until the next action that works
     const fileId = nextId();
+    const importCsv = (text) => {
+      let pts;
+      try { pts = parseCsv(text, isRegression(sim.cfg.dataset)); } catch (err) { fail(err.message); return; }
+      play(false); points = pts; usePoints(sim, points, false); message = "";
+      model.set("points", points.map((p) => p.slice())); sync(); build();
+    };
     const port = h("div", { class: "io" },
       h("button", { class: "export", onclick: () => {
         const state = { format: "mlp-report-playground", version: 1, config: sim.cfg, epoch: sim.epoch, weights: sim.layers,
@@ -1051,23 +1090,25 @@ function render({ model, el }) {
         let s;
         try { s = JSON.parse(io.value); } catch (err) { fail(`import: not valid JSON (${err.message})`); return; }
         const cfg = { ...DEFAULT_CONFIG, ...(s && s.config) }, errs = s && s.config ? checkConfig(cfg) : ["import: no \"config\" in the JSON"];
-        const werr = errs.length ? null : checkWeights(s.weights, sizesOf(cfg));
-        if (errs.length || werr) { fail(errs.concat(werr || []).join("; ")); return; }
+        const fresh = !errs.length && (s.weights === undefined || (Array.isArray(s.weights) && s.weights.length === 0)); // Python's export of a fresh widget
+        const werr = errs.length || fresh ? null : checkWeights(s.weights, sizesOf(cfg));
+        const perr = errs.length || s.points === undefined ? null : checkPoints(s.points, isRegression(cfg.dataset));
+        const eerr = errs.length || s.epoch === undefined || (Number.isInteger(s.epoch) && s.epoch >= 0) ? null : `epoch=${quote(s.epoch)} is invalid: expected an integer >= 0`;
+        if (errs.length || werr || perr || eerr) { fail(errs.concat([werr, perr, eerr].filter(Boolean)).join("; ")); return; }
         // config first (rebuilds the data and network), then the weights, which the change:weights listener loads
-        play(false); points = Array.isArray(s.points) ? s.points : []; model.set("points", points);
+        play(false); points = Array.isArray(s.points) ? s.points.map((q) => q.slice()) : []; model.set("points", points);
         const view = (s && s.view) || {}; // the output panel's switches (optional)
         model.set("show_test", view.show_test === true); model.set("discretize", view.discretize === true);
-        model.set("config", cfg); model.set("epoch", s.epoch || 0); model.set("weights", s.weights); model.save_changes();
+        model.set("config", cfg); model.set("epoch", fresh ? 0 : s.epoch || 0);
+        if (!fresh) model.set("weights", s.weights);
+        model.save_changes();
+        if (fresh) { resetSim(); sync(); build(); } // no weights: the config's initial ones, as Python's import_json
       } }, "Import JSON"),
-      h("button", { class: "import-csv", title: "Points x, y, label (one per line) from the box below or a file", onclick: () => {
-        let pts;
-        try { pts = parseCsv(io.value, isRegression(sim.cfg.dataset)); } catch (err) { fail(err.message); return; }
-        play(false); points = pts; usePoints(sim, points, false); message = "";
-        model.set("points", points.map((p) => p.slice())); sync(); build();
-      } }, "Import CSV"),
+      h("button", { class: "import-csv", title: "Points x, y, label (one per line) from the box below or a file", onclick: () => importCsv(io.value) }, "Import CSV"),
       h("input", { type: "file", id: fileId, class: "csv-file", accept: ".csv,text/csv,text/plain", onchange: (e) => {
         const f = e.target.files && e.target.files[0];
-        if (f) f.text().then((t) => { show(t); root.querySelector(`button.${NS}-import-csv`).click(); });
+        // a big file is read, not shown: a text box of megabytes would stall the page's layout
+        if (f) f.text().then((t) => { if (t.length <= SHOWN_CSV) show(t); importCsv(t); });
       } }),
       h("label", { for: fileId, class: "file-label", title: "Read points x, y, label from a CSV file" }, "CSV file…"),
       h("button", { class: "keras", title: "Python code that rebuilds this network with its weights in Keras", onclick: () => {
