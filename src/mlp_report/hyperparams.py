@@ -495,7 +495,8 @@ def default_batch_size(values: Sequence[float]) -> int:
 
 
 def overview_facts(table: pd.DataFrame, runs: pd.DataFrame, configs: Sequence[RunConfig]) -> dict[str, float]:
-    """How many settings, distinct settings and runs, the training minutes and the default's accuracy."""
+    """How many settings, distinct settings and runs, the training minutes, the default's accuracy and the
+    outlier rule's constants."""
     return {
         "n_settings": len(table),
         "n_unique": len(set(configs)),
@@ -504,6 +505,8 @@ def overview_facts(table: pd.DataFrame, runs: pd.DataFrame, configs: Sequence[Ru
         "default_accuracy": 100 * default_row(table).val_accuracy,
         "default_batch_size": default_batch_size(table[table.parameter == "batch_size"].value),
         "min_seeds_per_point": int(table.seeds.min()),
+        # the outlier rule the text states (see outlier_seeds)
+        "outlier_mads": OUTLIER_MADS, "mad_scale": MAD_SCALE, "outlier_gap": 100 * OUTLIER_MIN_GAP,
     }
 
 
