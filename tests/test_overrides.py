@@ -106,9 +106,11 @@ def test_only_on_a_fresh_stage_runs_what_comes_first(tmp_path, monkeypatch):
 
 
 @pytest.mark.slow
-def test_task1_without_the_default_batch_size(tmp_path, mnist_dir):
+def test_task1_without_the_default_batch_size(tmp_path, mnist_dir, monkeypatch):
     from mlp_report.build.book import execute_chapter
 
+    # its own results folder: the session's holds the quick book's Task 1 result, which other tests read
+    monkeypatch.setenv("MLP_REPORT_RESULTS", str(tmp_path / "results"))
     out = execute_chapter(ROOT / "chapters" / "task1.md", tmp_path / "task1.ipynb", {
         "profile": "quick", "batch_sizes": [8], "hidden_layers": [1], "learning_rates": [0.1], "epochs": 2,
         "train_size": 500, "eval_size": 500,

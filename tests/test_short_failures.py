@@ -112,8 +112,8 @@ def test_bad_parameter_ends_short_with_the_message_last(kernel, tmp_path, chapte
 def test_a_book_run_with_bad_data_ends_in_one_line(tmp_path):
     root = tmp_path / "checkout"
     (root / "chapters").mkdir(parents=True)
-    for name in ("_toc.yml", "_config.yml", "intro.md"):
-        (root / name).write_bytes((ROOT / name).read_bytes())
+    for name in ("_toc.yml", "_config.yml", "intro.md", "references.md", "references.bib", "provenance.md"):
+        (root / name).write_bytes((ROOT / name).read_bytes())  # every page _toc.yml names must exist
     for chapter in (ROOT / "chapters").glob("*.md"):  # the book's files must all exist; task0 fails first
         (root / "chapters" / chapter.name).write_bytes(chapter.read_bytes())
     env = {"PATH": os.environ["PATH"], "PYTHONPATH": str(ROOT / "src"), "MLP_REPORT_ROOT": str(root),

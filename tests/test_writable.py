@@ -99,8 +99,8 @@ def test_book_stage_checked_first_in_one_line(tmp_path):
     # the lock of a throw-away checkout: this test must not wait for a build running in the real one
     root = tmp_path / "checkout"
     (root / "chapters").mkdir(parents=True)
-    for name in ("_toc.yml", "_config.yml", "intro.md"):
-        (root / name).write_bytes((ROOT / name).read_bytes())
+    for name in ("_toc.yml", "_config.yml", "intro.md", "references.md", "references.bib", "provenance.md"):
+        (root / name).write_bytes((ROOT / name).read_bytes())  # every page _toc.yml names must exist
     for chapter in book.toc_chapters(ROOT):
         (root / f"{chapter}.md").write_bytes((ROOT / f"{chapter}.md").read_bytes())
     env["MLP_REPORT_ROOT"] = str(root)

@@ -187,7 +187,8 @@ def test_esm_is_compact_and_self_contained() -> None:
     esm = PlaygroundWidget(presets={}).get_state()["_esm"]
     source = ESM_PATH.read_text()
     assert esm == compact_js(source)
-    assert len(esm) < 0.9 * len(source) and len(esm) < 70_000, len(esm)  # stored in every widget's state
+    # stored in every widget's state: the budget grew from 70 kB with keyboard access, names and input validation
+    assert len(esm) < 0.9 * len(source) and len(esm) < 80_000, len(esm)
     # no imports at all (so none from a URL), and a default export with render for anywidget
     assert not re.search(r"^\s*import\b|\bimport\s*\(", source, re.M)
     assert "export default { render }" in esm
