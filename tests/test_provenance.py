@@ -117,6 +117,14 @@ def test_old_manifests_say_not_recorded():
     assert "No benchmark results" in provenance.page_markdown("speed", {"task0": {}}, None)
 
 
+def test_hashes_break_in_print_only():
+    sha = "0123456789abcdef" * 4
+    manifests = {"task0": {"mnist": {"source": "/data/mnist", "sha256": {"t10k-labels-idx1-ubyte.gz": sha}}}}
+    assert f"`{sha}`" in provenance.page_markdown("data", manifests, None)  # the HTML: one piece to copy
+    printed = provenance.page_markdown("data", manifests, None, print_form=True)
+    assert f"`{sha[:32]}`\n\n    `{sha[32:]}`" in printed and f"`{sha}`" not in printed  # the PDF: fits the column
+
+
 def test_speed_table_against_the_benchmark():
     manifests = {"task0": {"runs": {"throughput": {"32": {"samples": 150_000, "seconds": 1.5}}}}}
     bench = {"train_samples_per_second": {"32": 200_000.0}, "measured": "2026-01-01T00:00:00+00:00", "commit": "a" * 40}

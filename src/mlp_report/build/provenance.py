@@ -147,9 +147,13 @@ def _joined(groups: list[tuple[str, list[str]]]) -> str:
     return "; ".join(f"{value} ({', '.join(names)})" for value, names in groups)
 
 
-def page_markdown(table: str, manifests: dict[str, dict[str, Any]], bench: dict[str, Any] | None) -> str:
+def page_markdown(
+    table: str, manifests: dict[str, dict[str, Any]], bench: dict[str, Any] | None, *, print_form: bool = False
+) -> str:
     """The MyST Markdown of one table of the provenance page (``table`` one of :data:`TABLES`) from the
-    chapters' manifests (:func:`chapter_manifests`) and the benchmark's results (:func:`benchmark_results`)."""
+    chapters' manifests (:func:`chapter_manifests`) and the benchmark's results (:func:`benchmark_results`).
+    ``print_form``: for the PDF, where a 64-digit hash in one piece runs past the text width, each sha256
+    is printed in two halves, one under the other."""
     if not manifests:
         return "No executed chapters.\n"
     envs = {name: m.get("environment") or {} for name, m in manifests.items()}
@@ -217,7 +221,8 @@ def page_markdown(table: str, manifests: dict[str, dict[str, Any]], bench: dict[
                 out.append("MNIST was downloaded with Keras (`MNIST_DIR` was not set).\n")
             else:
                 out.append(f"Read from `{mnist['source']}`:\n")
-                out += _table(["file", "sha256"], [[_code(f), _code(h)] for f, h in mnist["sha256"].items()], [30, 70])
+                shown = (lambda h: f"{_code(h[:32])}\n\n    {_code(h[32:])}") if print_form else _code  # 2 paragraphs
+                out += _table(["file", "sha256"], [[_code(f), shown(h)] for f, h in mnist["sha256"].items()], [30, 70])
         return "\n".join(out)
     from ..validation import ConfigError
 
@@ -281,7 +286,8 @@ def setup(app) -> dict[str, Any]:
             manifests = chapter_manifests(srcdir, stage)
             if self.arguments[0] == "downloads":
                 return downloads_list(manifests, self.env.app.builder.format)
-            text = page_markdown(self.arguments[0], manifests, benchmark_results(project_root()))
+            text = page_markdown(self.arguments[0], manifests, benchmark_results(project_root()),
+                                 print_form=self.env.app.builder.format == "latex")
             container = nodes.container(classes=["provenance", f"provenance-{self.arguments[0]}"])
             self.state.nested_parse(StringList(text.splitlines(), source="provenance"), self.content_offset, container)
             return [container]
