@@ -222,7 +222,8 @@ def page_markdown(
             else:
                 out.append(f"Read from `{mnist['source']}`:\n")
                 shown = (lambda h: f"{_code(h[:32])}\n\n    {_code(h[32:])}") if print_form else _code  # 2 paragraphs
-                out += _table(["file", "sha256"], [[_code(f), shown(h)] for f, h in mnist["sha256"].items()], [30, 70])
+                widths = [40, 60] if print_form else [30, 70]  # in print, file names on one line too
+                out += _table(["file", "sha256"], [[_code(f), shown(h)] for f, h in mnist["sha256"].items()], widths)
         return "\n".join(out)
     from ..validation import ConfigError
 
