@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import contextlib
 import datetime
 import hashlib
 import json
@@ -28,7 +29,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -329,27 +330,20 @@ def _execute_chapter(
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     notebook.metadata.pop("jupytext", None)
     nbformat.write(notebook, running)
-    saved = {k: os.environ.get(k) for k in (env or {})}
-    os.environ.update(env or {})
     try:
-        papermill.execute_notebook(
-            str(running),
-            str(running),
-            parameters=dict(parameters),
-            kernel_name="python3",
-            cwd=str(cwd or source.parent),
-            progress_bar=False,
-            log_output=False,
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],  # not "running over TCP without encryption"
-        )
+        with _environment(env or {}):
+            papermill.execute_notebook(
+                str(running),
+                str(running),
+                parameters=dict(parameters),
+                kernel_name="python3",
+                cwd=str(cwd or source.parent),
+                progress_bar=False,
+                log_output=False,
+                extra_arguments=["--IPKernelApp.log_level=ERROR"],  # not "running over TCP without encryption"
+            )
     except papermill.PapermillExecutionError as exc:
         raise ChapterError(failure_message(source, running, exc.exec_count, exc.ename, exc.evalue)) from None
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
     executed = nbformat.read(running, as_version=4)
     for cell in executed.cells:
         tags = cell.metadata.setdefault("tags", [])
@@ -529,12 +523,9 @@ def profile_cold_build(root: Path, profile: str, folder: Path, *, html: bool = T
     if folder.exists() and any(folder.iterdir()):
         raise FileExistsError(f"--profile-build needs an empty folder for its cold build, {folder} is not empty.")
     folder.mkdir(parents=True, exist_ok=True)
-    saved = {k: os.environ.get(k) for k in ("MLP_REPORT_CACHE", "MLP_REPORT_RESULTS")}
-    os.environ["MLP_REPORT_CACHE"] = str(folder / "runs")
-    os.environ["MLP_REPORT_RESULTS"] = str(folder / "results")
     timings, stage = folder / "timings.jsonl", folder / "stage"
     extra = {}
-    try:
+    with _environment({"MLP_REPORT_CACHE": str(folder / "runs"), "MLP_REPORT_RESULTS": str(folder / "results")}):
         start = time.perf_counter()
         stage_book(root, stage, profile, force=True, timings=timings, log=log)
         extra["chapters executed (stage_book)"] = time.perf_counter() - start
@@ -542,17 +533,27 @@ def profile_cold_build(root: Path, profile: str, folder: Path, *, html: bool = T
             start = time.perf_counter()
             build_html(stage, folder, root=root, profile=profile)
             extra["HTML build (jupyter-book)"] = time.perf_counter() - start
+    table = format_profile(build_profile(root, stage, timings), extra)
+    load = Path("/proc/loadavg").read_text().split()[:3] if Path("/proc/loadavg").is_file() else []
+    note = f"\n\nload average at the end (1, 5, 15 min): {' '.join(load)}; {os.cpu_count()} cores\n" if load else "\n"
+    atomic_write_text(folder / "profile.md", table + note)
+    return table + note
+
+
+@contextlib.contextmanager
+def _environment(values: Mapping[str, str]) -> Iterator[None]:
+    """Set environment variables for the block (kernels and builds started in it inherit them), then put
+    back what was there."""
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
     finally:
         for key, value in saved.items():
             if value is None:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
-    table = format_profile(build_profile(root, stage, timings), extra)
-    load = Path("/proc/loadavg").read_text().split()[:3] if Path("/proc/loadavg").is_file() else []
-    note = f"\n\nload average at the end (1, 5, 15 min): {' '.join(load)}; {os.cpu_count()} cores\n" if load else "\n"
-    atomic_write_text(folder / "profile.md", table + note)
-    return table + note
 
 
 def failure_message(source: Path, executed: Path, exec_count: int | None, ename: str, evalue: str) -> str:
