@@ -3,10 +3,6 @@
 
 from __future__ import annotations
 
-import os
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-
 # ---------------------------------------------------------------------------------------------------
 # Constants shared with the JavaScript widget
 # ---------------------------------------------------------------------------------------------------

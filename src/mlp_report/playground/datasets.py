@@ -5,7 +5,6 @@ features and the heatmap grid."""
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -13,8 +12,6 @@ from typing import Any
 import numpy as np
 
 from ..validation import ConfigError, invalid, require_choice, require_float, require_int
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 from .constants import (
     DATASETS,
     DENSITY,

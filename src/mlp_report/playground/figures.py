@@ -3,12 +3,10 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 
 import numpy as np
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 from .constants import BLUE, CLASSIFICATION, DENSITY, DOMAIN, GREY, ORANGE
 from .datasets import Split, make_split
 from .network import Run, decision_map, neuron_maps

@@ -5,12 +5,9 @@ and the playground's uniform and normal draws."""
 from __future__ import annotations
 
 import math
-import os
 import struct
 
 from ..validation import invalid, require_int
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 from .constants import UINT32
 
 # ---------------------------------------------------------------------------------------------------

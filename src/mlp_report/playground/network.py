@@ -4,7 +4,6 @@ per network shape, and what a trained network computes on points and on the heat
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -15,8 +14,6 @@ import numpy as np
 from .. import timing
 from ..quiet import import_tensorflow
 from ..validation import ConfigError, invalid, require_choice, require_float, require_int
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 from .constants import (
     ACTIVATIONS,
     DENSITY,

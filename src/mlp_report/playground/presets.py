@@ -4,7 +4,6 @@ experiments."""
 
 from __future__ import annotations
 
-import os
 import sys
 from dataclasses import dataclass
 from typing import Any
@@ -13,8 +12,6 @@ import numpy as np
 
 from ..paths import bad_arrays, cache_dir, digest, load_arrays, require_writable, source_digest, store_arrays
 from ..validation import ConfigError, require_int
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 from . import datasets, jsmath, network
 from .datasets import Split, make_split
 from .jsmath import Mulberry32
