@@ -84,8 +84,11 @@ def check_book_files(root: Path) -> None:
             doc = yaml.safe_load(text)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-            where = f", line {mark.line + 1}" if mark is not None else ""
             problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            if "end of stream" in problem and getattr(exc, "context_mark", None):
+                mark = exc.context_mark  # e.g. a quote never closed: where it opened, not the file's end
+                problem = f"{exc.context}: {problem}"
+            where = f", line {mark.line + 1}" if mark is not None else ""
             raise ConfigError(f"{path}{where}: not valid YAML ({problem}): fix that line.") from None
         if not isinstance(doc, dict):
             raise ConfigError(f"{path}, line 1: expected a YAML mapping (key: value lines), got {type(doc).__name__}.")
