@@ -80,6 +80,9 @@ def test_short_form_only_for_the_project_s_errors_in_a_notebook():
     text = short_form("papermill", _execution_error("ConfigError", "epochs=0 is invalid: expected an integer >= 1."), None)
     assert _lines(text) == ["papermill: stopped", "ConfigError: epochs=0 is invalid: expected an integer >= 1."]
     assert short_form("papermill", _execution_error("ValueError", "boom"), None) is None
+    other = _execution_error("ConfigError", "another library's")  # its traceback has frames: not ours
+    other.traceback = ["Traceback (most recent call last):", "  File ...", "ConfigError: another library's"]
+    assert short_form("papermill", other, None) is None
     assert short_form("papermill", KeyError("x"), None) is None
     assert short_form("jupyter-book", RuntimeError("x"), None) is None  # not raised in `jupyter-book build`
     assert short_form("other", _execution_error("ConfigError", "x"), None) is None

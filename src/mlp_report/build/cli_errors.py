@@ -48,6 +48,8 @@ def _papermill(exc: BaseException, tb: TracebackType | None) -> str | None:
 
     if not isinstance(exc, PapermillExecutionError) or exc.ename not in SHORT_ERRORS:
         return None
+    if len(exc.traceback or []) != 1:  # ours render as one line in the notebook; another library's ConfigError does not
+        return None
     where = _frame_locals(tb, "papermill.execute", "execute_notebook") or {}
     source, output = where.get("input_path"), where.get("output_path")
     said = f"papermill: {source} stopped at cell In [{exc.exec_count}]" if source else "papermill: stopped"
