@@ -102,6 +102,8 @@ def test_plain_build_with_empty_mnist_dir_fails_fast_with_the_loaders_message(tm
     output = done.stdout + done.stderr
     assert done.returncode != 0
     assert "task0.md failed to execute" in output and "MnistDataError" in output
+    lines = output.rstrip("\n").split("\n")  # the start-up hook (mlp_report.pth) leaves out Jupyter Book's traceback
+    assert len(lines) <= 15 and lines[-1].startswith("task0.md failed to execute (code cell 4, line 51): MnistDataError: "), lines
     assert f"MNIST file {empty.resolve()}" in output or str(empty) in output  # the loader says where it looked
     assert "executed chapters/task1" not in output  # stopped at the first failing chapter
     assert not (tmp_path / "out" / "_build" / "html" / "chapters" / "task0.html").exists()

@@ -186,3 +186,10 @@ def test_downloaded_notebooks_run_in_a_fresh_environment(quick_book, mnist_dir, 
     assert glued["t2_batch_size"] == str(recorded["batch_size"])
     assert glued["t2_best_source"] == best_setting_source("recorded")  # and the chapter says where it came from
     assert (folder / ".cache" / "runs").is_dir() and not (folder / ".cache" / "results" / "quick" / "task1_best.json").exists()
+    # the wheel installs papermill's start-up hook (mlp_report.pth): a bad parameter ends in its one line
+    done = subprocess.run([str(venv / "bin" / "papermill"), "task0.ipynb", "bad-run.ipynb", "-p", "profile", "quick",
+                           "-p", "epochs", "0", "-k", "python3"], cwd=folder, env=env, stdin=subprocess.DEVNULL,
+                          capture_output=True, text=True)
+    lines = (done.stdout + done.stderr).rstrip("\n").split("\n")
+    assert done.returncode == 1 and len(lines) <= 15, lines
+    assert lines[-1].startswith("ConfigError: epochs=0 is invalid: "), lines

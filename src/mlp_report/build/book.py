@@ -84,12 +84,19 @@ def check_book_files(root: Path) -> None:
             doc = yaml.safe_load(text)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-            where = f", line {mark.line + 1}" if mark is not None else ""
             problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            if "end of stream" in problem and getattr(exc, "context_mark", None):
+                mark = exc.context_mark  # e.g. a quote never closed: where it opened, not the file's end
+                problem = f"{exc.context}: {problem}"
+            where = f", line {mark.line + 1}" if mark is not None else ""
             raise ConfigError(f"{path}{where}: not valid YAML ({problem}): fix that line.") from None
         if not isinstance(doc, dict):
             raise ConfigError(f"{path}, line 1: expected a YAML mapping (key: value lines), got {type(doc).__name__}.")
         docs[name] = (doc, text)
+    config, text = docs["_config.yml"]
+    for keys, problem in config_problems(config):
+        raise ConfigError(f"{root / '_config.yml'}, line {_yaml_line(text, keys)}: `{'.'.join(map(str, keys))}`: "
+                          f"{problem}: fix that value.")
     toc, text = docs["_toc.yml"]
     if "root" not in toc:
         raise ConfigError(f"{root / '_toc.yml'}: no `root:` entry: add `root: intro` (the landing page).")
@@ -115,6 +122,71 @@ def check_book_files(root: Path) -> None:
                 f"{root / '_toc.yml'}{where}: {entry!r} names no file ({root / stem}.md does not exist): "
                 "correct the entry or create the file."
             )
+
+
+def config_problems(config: Mapping[str, Any]) -> list[tuple[list[str | int], str]]:
+    """What Jupyter Book's own schema of ``_config.yml`` rejects in ``config`` (Jupyter Book only warns and
+    builds on), plus a non-boolean value for a key whose default in its ``default_config.yml`` is
+    ``true``/``false`` (a key the schema leaves out, such as ``only_build_toc_files``):
+    ``[(key path, problem)]``. The schema's keywords are ``type``, ``enum``, ``minimum``, ``properties`` and
+    ``items``, checked here without jsonschema (whose import takes seconds)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("jupyter_book")  # its data files, without importing it (Sphinx and all)
+    folder = Path(spec.origin).parent if spec is not None and spec.origin else None
+    if folder is None or not (folder / "config_schema.json").is_file():
+        return []
+    problems = _schema_problems(json.loads((folder / "config_schema.json").read_text()), config, [])
+    defaults = yaml.safe_load((folder / "default_config.yml").read_text()) or {}
+    for key, default in defaults.items():
+        if isinstance(default, bool) and key in config and not isinstance(config[key], bool):
+            problems.append(([key], f"expected true or false, got {config[key]!r}"))
+    return problems
+
+
+_JSON_TYPES = {"string": (str, "a string"), "integer": (int, "an integer"), "number": ((int, float), "a number"),
+               "boolean": (bool, "true or false"), "object": (dict, "a mapping (key: value lines)"),
+               "array": (list, "a list"), "null": (type(None), "nothing")}
+
+
+def _schema_problems(schema: Mapping[str, Any], value: Any, keys: list[str | int]) -> list[tuple[list[str | int], str]]:
+    types = schema.get("type")
+    if types is not None:
+        names = [types] if isinstance(types, str) else list(types)
+        ok = any(isinstance(value, _JSON_TYPES.get(n, (object, ""))[0])
+                 and not (n in ("integer", "number") and isinstance(value, bool)) for n in names)
+        if not ok:
+            return [(keys, f"expected {' or '.join(_JSON_TYPES.get(n, (0, n))[1] for n in names)}, got {value!r}")]
+    if "enum" in schema and value not in schema["enum"]:
+        return [(keys, f"expected one of {', '.join(map(repr, schema['enum']))}, got {value!r}")]
+    if "minimum" in schema and isinstance(value, (int, float)) and value < schema["minimum"]:
+        return [(keys, f"expected a number >= {schema['minimum']!r}, got {value!r}")]
+    found = []
+    if isinstance(value, dict):
+        for key, sub in schema.get("properties", {}).items():
+            if key in value:
+                found += _schema_problems(sub, value[key], [*keys, key])
+    if isinstance(value, list) and isinstance(schema.get("items"), dict):
+        for i, item in enumerate(value):
+            found += _schema_problems(schema["items"], item, [*keys, i])
+    return found
+
+
+def _yaml_line(text: str, keys: list[str | int]) -> int:
+    """The line (from 1) of the value at ``keys`` in the YAML ``text``; the deepest key found."""
+    node, line = yaml.compose(text), 1
+    for key in keys:
+        if isinstance(node, yaml.MappingNode):
+            found = next(((k, v) for k, v in node.value if k.value == str(key)), None)
+            if found is None:
+                break
+            line, node = found[0].start_mark.line + 1, found[1]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+            line = node.start_mark.line + 1
+        else:
+            break
+    return line
 
 
 def toc_chapters(root: Path) -> list[str]:

@@ -25,7 +25,28 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from sphinx.errors import ExtensionError
+
 _STATE: dict[str, Any] = {"stage": None, "chapters": {}}
+
+
+class BookError(ExtensionError):
+    """Stops the build with a one-line message (Sphinx prints it last; ``jupyter-book build`` typed on the
+    command line then ends there, see :mod:`mlp_report.build.cli_errors`)."""
+
+
+def _check_book_files(app, config) -> None:
+    # an invalid _config.yml/_toc.yml stops `jupyter-book build .` as it stops the book command: one line
+    # naming the file, the line and what to fix, before anything is executed
+    from ..validation import ConfigError
+    from .book import check_book_files
+
+    root = Path(app.srcdir).resolve()
+    if (root / "_toc.yml").is_file() and (root / "_config.yml").is_file():
+        try:
+            check_book_files(root)
+        except ConfigError as exc:
+            raise BookError(str(exc)) from None
 
 
 def _stage(app) -> None:
@@ -49,24 +70,20 @@ def _stage(app) -> None:
     try:
         stage_book(root, stage, profile, parameters=parameters, log=lambda msg: print(msg, flush=True))
     except (ChapterError, ConfigError) as exc:  # ConfigError: e.g. a cache or the stage is not writable
-        from sphinx.errors import ExtensionError
-
         # a short message naming the chapter and its error, not the kernel's chained tracebacks
-        raise ExtensionError(str(exc)) from None
+        raise BookError(str(exc)) from None
     _STATE["stage"] = stage
     _STATE["chapters"] = {str((root / f"{c}.md").resolve()): stage / f"{c}.ipynb" for c in toc_chapters(root)}
 
 
 def _hold_lock(root: Path) -> None:
-    from sphinx.errors import ExtensionError
-
     from .children import end_with_this_process
     from .lock import BuildLockedError, hold_build_lock, release_build_lock
 
     try:
         hold_build_lock(root)
     except BuildLockedError as exc:
-        raise ExtensionError(str(exc)) from None
+        raise BookError(str(exc)) from None
     if threading.current_thread() is threading.main_thread():
         end_with_this_process(lambda: release_build_lock(root))
 
@@ -116,9 +133,7 @@ def _copy_widget_js(app, exception) -> None:
     try:
         vendor_widget_js(modules_root, Path(app.outdir))
     except FileNotFoundError as exc:
-        from sphinx.errors import ExtensionError
-
-        raise ExtensionError(str(exc)) from None
+        raise BookError(str(exc)) from None
 
 
 def _dedupe_scripts(app, pagename: str, templatename: str, context: dict[str, Any], doctree) -> None:
@@ -158,6 +173,7 @@ def _own_templates_and_css(app, config) -> None:
 
 
 def setup(app) -> dict[str, Any]:
+    app.connect("config-inited", _check_book_files, priority=100)  # before the other extensions' handlers
     app.connect("config-inited", _own_templates_and_css)
     app.add_css_file("mlp-report.css")
     # emit_firstresult stops at the first handler returning a value, so run early
