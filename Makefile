@@ -13,7 +13,7 @@ STAMP := $(VENV)/.installed
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q --upgrade pip "setuptools>=77"   # the wheel of the book's downloads is built with it
 	$(BIN)/python -m pip install -q -e ".[test]"
 	@if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --silent; fi
 	@# .venv sits inside this checkout, whose package.json says "type": "module" (the widget's JS is ES
