@@ -19,6 +19,9 @@ $(STAMP): pyproject.toml
 	@# .venv sits inside this checkout, whose package.json says "type": "module" (the widget's JS is ES
 	@# modules): without this, node runs JupyterLab's own CommonJS scripts as ES modules and crashes
 	@echo '{"type": "commonjs"}' > $(VENV)/package.json
+	@# kernels of this environment log errors only: papermill typed on the command line (which cannot pass
+	@# --IPKernelApp.log_level, as the book does) then prints no "running over TCP without encryption" warning
+	@mkdir -p $(VENV)/etc/ipython && echo '{"IPKernelApp": {"log_level": "ERROR"}}' > $(VENV)/etc/ipython/ipython_kernel_config.json
 	@touch $@
 
 install: $(STAMP)
