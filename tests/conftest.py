@@ -83,10 +83,56 @@ build_html(out / "stage", out, strict=True)
 """
 
 
+# ---- the order in which pytest-xdist hands out the test files (make test: -n 2 --dist loadfile) ---------
+#
+# Each file goes to one worker as a whole, in collection order (pytest_configure turns off xdist's own
+# "most tests first" reordering). While the quick book builds in the background, both workers run the
+# long files that do not need it, longest first; then the files that read the book, longest first; the
+# short files last, where they even out the two workers' ends. Seconds per file: --durations=0 of a whole
+# `make test` on the 2-core machine (under load; only their order matters). A file not listed counts as
+# short; a wrong number costs wall time, never a test.
+FILE_SECONDS = {
+    "test_sweeps.py": 143, "test_lab.py": 135, "test_sweeps_hostile.py": 135, "test_widget_browser.py": 108,
+    "test_downloads.py": 71, "test_chapters.py": 66, "test_lock.py": 64, "test_training.py": 56,
+    "test_book.py": 54, "test_provenance.py": 53, "test_overrides.py": 46, "test_profiles.py": 41,
+    "test_book_accessibility.py": 38, "test_preview.py": 38, "test_short_failures.py": 35,
+    "test_training_hostile.py": 24, "test_notebook.py": 23,
+}
+LONG_FILE = 20  # s: a file at least this long, not reading the quick book, runs while the book builds
+
+
+def _reads_quick_book(path: Path, items: list[pytest.Item]) -> bool:
+    # quick_book as a fixture, or fetched with request.getfixturevalue("quick_book") by a module fixture
+    return any("quick_book" in getattr(item, "fixturenames", ()) for item in items) or "quick_book" in path.read_text()
+
+
+def _schedule(items: list[pytest.Item]) -> list[pytest.Item]:
+    files: dict[Path, list[pytest.Item]] = {}
+    for item in items:
+        files.setdefault(Path(str(item.path)), []).append(item)
+
+    def rank(entry: tuple[int, Path]) -> tuple[int, float, int]:
+        index, path = entry
+        seconds = FILE_SECONDS.get(path.name, 0)
+        if _reads_quick_book(path, files[path]):
+            return (1, -seconds, index)
+        return (0 if seconds >= LONG_FILE else 2, -seconds, index)
+
+    ordered = sorted(enumerate(files), key=rank)
+    return [item for _, path in ordered for item in files[path]]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if hasattr(config.option, "loadscopereorder"):  # pytest-xdist: keep the order _schedule gives the files
+        config.option.loadscopereorder = False
+
+
 @pytest.hookimpl(trylast=True)  # after -k/-m deselection: only the tests that will run count
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     # whether any selected test needs the quick book (then it is built from the session's start)
     config._mlp_quick_book_wanted = any("quick_book" in getattr(item, "fixturenames", ()) for item in items)
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # the workers' collections, which the scheduler hands out
+        items[:] = _schedule(items)
 
 
 class _QuickBook:
