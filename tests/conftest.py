@@ -99,11 +99,15 @@ FILE_SECONDS = {
     "test_training_hostile.py": 24, "test_notebook.py": 23,
 }
 LONG_FILE = 20  # s: a file at least this long, not reading the quick book, runs while the book builds
+# runs quick chapters as the book does (same profile, same results cache): after the book, its trainings
+# are cache hits; beside it, both would train the same runs
+AFTER_THE_BOOK = ("test_lab.py",)
 
 
-def _reads_quick_book(path: Path, items: list[pytest.Item]) -> bool:
+def _after_the_book(path: Path, items: list[pytest.Item]) -> bool:
     # quick_book as a fixture, or fetched with request.getfixturevalue("quick_book") by a module fixture
-    return any("quick_book" in getattr(item, "fixturenames", ()) for item in items) or "quick_book" in path.read_text()
+    return (path.name in AFTER_THE_BOOK or any("quick_book" in getattr(item, "fixturenames", ()) for item in items)
+            or "quick_book" in path.read_text())
 
 
 def _schedule(items: list[pytest.Item]) -> list[pytest.Item]:
@@ -114,7 +118,7 @@ def _schedule(items: list[pytest.Item]) -> list[pytest.Item]:
     def rank(entry: tuple[int, Path]) -> tuple[int, float, int]:
         index, path = entry
         seconds = FILE_SECONDS.get(path.name, 0)
-        if _reads_quick_book(path, files[path]):
+        if _after_the_book(path, files[path]):
             return (1, -seconds, index)
         return (0 if seconds >= LONG_FILE else 2, -seconds, index)
 
