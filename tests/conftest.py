@@ -89,14 +89,14 @@ build_html(out / "stage", out, strict=True)
 # "most tests first" reordering). While the quick book builds in the background, both workers run the
 # long files that do not need it, longest first; then the files that read the book, longest first; the
 # short files last, where they even out the two workers' ends. Seconds per file: --durations=0 of a whole
-# `make test` on the 2-core machine (under load; only their order matters). A file not listed counts as
-# short; a wrong number costs wall time, never a test.
+# `make test` on the 2-core machine with little else running (only their order matters). A file not
+# listed counts as short; a wrong number costs wall time, never a test.
 FILE_SECONDS = {
-    "test_sweeps.py": 143, "test_lab.py": 135, "test_sweeps_hostile.py": 135, "test_widget_browser.py": 108,
-    "test_downloads.py": 71, "test_chapters.py": 66, "test_lock.py": 64, "test_training.py": 56,
-    "test_book.py": 54, "test_provenance.py": 53, "test_overrides.py": 46, "test_profiles.py": 41,
-    "test_book_accessibility.py": 38, "test_preview.py": 38, "test_short_failures.py": 35,
-    "test_training_hostile.py": 24, "test_notebook.py": 23,
+    "test_lab.py": 102, "test_sweeps.py": 88, "test_short_failures.py": 86, "test_widget_browser.py": 77,
+    "test_lock.py": 48, "test_sweeps_hostile.py": 43, "test_training.py": 40, "test_cli_errors.py": 33,
+    "test_downloads.py": 32, "test_overrides.py": 30, "test_book.py": 30, "test_book_accessibility.py": 28,
+    "test_chapters.py": 26, "test_preview.py": 25, "test_provenance.py": 16, "test_notebook.py": 11,
+    "test_training_hostile.py": 10, "test_profiles.py": 10,
 }
 LONG_FILE = 20  # s: a file at least this long, not reading the quick book, runs while the book builds
 # runs quick chapters as the book does (same profile, same results cache): after the book, its trainings
