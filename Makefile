@@ -29,7 +29,7 @@ install: $(STAMP)
 book: install  ## execute the chapters that changed (full profile) and build _build/html
 	$(BIN)/python -m mlp_report.build.book --profile full
 
-test: install  ## unit tests, quick-profile chapters, book build, browser checks (on 2 workers; the quick book is built once, from the start)
+test: install  ## unit tests, quick-profile chapters, book build, browser checks (on 2 workers; the quick book is built once, from the start; tests/conftest.py orders the files)
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 # TeX for `make pdf`: Debian's packages, installed where the build's check finds something missing

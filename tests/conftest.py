@@ -83,10 +83,60 @@ build_html(out / "stage", out, strict=True)
 """
 
 
+# ---- the order in which pytest-xdist hands out the test files (make test: -n 2 --dist loadfile) ---------
+#
+# Each file goes to one worker as a whole, in collection order (pytest_configure turns off xdist's own
+# "most tests first" reordering). While the quick book builds in the background, both workers run the
+# long files that do not need it, longest first; then the files that read the book, longest first; the
+# short files last, where they even out the two workers' ends. Seconds per file: --durations=0 of a whole
+# `make test` on the 2-core machine with little else running (only their order matters). A file not
+# listed counts as short; a wrong number costs wall time, never a test.
+FILE_SECONDS = {
+    "test_lab.py": 102, "test_sweeps.py": 88, "test_short_failures.py": 86, "test_widget_browser.py": 77,
+    "test_lock.py": 48, "test_sweeps_hostile.py": 43, "test_training.py": 40, "test_cli_errors.py": 33,
+    "test_downloads.py": 32, "test_overrides.py": 30, "test_book.py": 30, "test_book_accessibility.py": 28,
+    "test_chapters.py": 26, "test_preview.py": 25, "test_provenance.py": 16, "test_notebook.py": 11,
+    "test_training_hostile.py": 10, "test_profiles.py": 10,
+}
+LONG_FILE = 20  # s: a file at least this long, not reading the quick book, runs while the book builds
+# runs quick chapters as the book does (same profile, same results cache): after the book, its trainings
+# are cache hits; beside it, both would train the same runs
+AFTER_THE_BOOK = ("test_lab.py",)
+
+
+def _after_the_book(path: Path, items: list[pytest.Item]) -> bool:
+    # quick_book as a fixture, or fetched with request.getfixturevalue("quick_book") by a module fixture
+    return (path.name in AFTER_THE_BOOK or any("quick_book" in getattr(item, "fixturenames", ()) for item in items)
+            or "quick_book" in path.read_text())
+
+
+def _schedule(items: list[pytest.Item]) -> list[pytest.Item]:
+    files: dict[Path, list[pytest.Item]] = {}
+    for item in items:
+        files.setdefault(Path(str(item.path)), []).append(item)
+
+    def rank(entry: tuple[int, Path]) -> tuple[int, float, int]:
+        index, path = entry
+        seconds = FILE_SECONDS.get(path.name, 0)
+        if _after_the_book(path, files[path]):
+            return (1, -seconds, index)
+        return (0 if seconds >= LONG_FILE else 2, -seconds, index)
+
+    ordered = sorted(enumerate(files), key=rank)
+    return [item for _, path in ordered for item in files[path]]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if hasattr(config.option, "loadscopereorder"):  # pytest-xdist: keep the order _schedule gives the files
+        config.option.loadscopereorder = False
+
+
 @pytest.hookimpl(trylast=True)  # after -k/-m deselection: only the tests that will run count
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     # whether any selected test needs the quick book (then it is built from the session's start)
     config._mlp_quick_book_wanted = any("quick_book" in getattr(item, "fixturenames", ()) for item in items)
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # the workers' collections, which the scheduler hands out
+        items[:] = _schedule(items)
 
 
 class _QuickBook:

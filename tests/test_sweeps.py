@@ -37,10 +37,18 @@ def test_cache_key_covers_config_seed_data_and_engine(monkeypatch):
     base = cache_key(RunConfig(), 0, "data")
     assert base == cache_key(RunConfig(), 0, "data")
     assert len({base, cache_key(RunConfig(batch_size=8), 0, "data"), cache_key(RunConfig(), 1, "data"), cache_key(RunConfig(), 0, "other")}) == 4
-    import mlp_report.training as training
+    import mlp_report.engine as engine
 
-    monkeypatch.setattr(training, "ENGINE_VERSION", "999")
+    monkeypatch.setattr(engine, "ENGINE_VERSION", "999")
     assert cache_key(RunConfig(), 0, "data") != base
+
+
+def test_cache_key_needs_no_tensorflow():
+    # a sweep whose runs come from the cache, or train in pool workers, never starts TensorFlow in the parent
+    code = ("import sys; from mlp_report.sweeps import RunConfig, cache_key; cache_key(RunConfig(), 0, 'data'); "
+            "print('tensorflow' in sys.modules, 'keras' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "False"]
 
 
 def test_corrupt_and_half_written_entries_are_recomputed(tmp_path, log):

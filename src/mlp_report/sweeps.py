@@ -122,9 +122,9 @@ def _canonical(obj: Any) -> str:
 
 def cache_key(config: RunConfig, seed: int, data_checksum: str) -> str:
     """Hash of config + seed + data checksum + engine version."""
-    from .training import ENGINE_VERSION
+    from . import engine  # not .training: a key needs no TensorFlow
 
-    blob = _canonical({"config": config.as_dict(), "seed": seed, "data": data_checksum, "engine": ENGINE_VERSION})
+    blob = _canonical({"config": config.as_dict(), "seed": seed, "data": data_checksum, "engine": engine.ENGINE_VERSION})
     return hashlib.sha256(blob.encode()).hexdigest()[:32]
 
 

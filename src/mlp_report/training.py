@@ -38,7 +38,7 @@ class _NotPerModelRetracing(logging.Filter):
 
 tf.get_logger().addFilter(_NotPerModelRetracing())
 
-ENGINE_VERSION = "5"  # bump when results of the same config would change; part of every cache key
+from .engine import ENGINE_VERSION  # noqa: E402 - part of every cache key (bump it there)
 
 
 @dataclass
