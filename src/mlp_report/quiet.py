@@ -7,18 +7,28 @@ are listed, and shown only if that fails (a failed import still says why). :func
 the package is imported, does this for whoever imports TensorFlow first; :func:`import_tensorflow` is
 what the package's own modules call. Later C++ logs are cut by ``TF_CPP_MIN_LOG_LEVEL=3``, Python-side
 warnings (``tf.function`` retracing) by the ``tensorflow`` logger.
+
+A notebook kernel that imports the package also drops one line of library noise: ipykernel (7.4 and
+earlier) races with itself at shutdown, when its control thread flushes output through the IOPub event
+pipe the main thread has just closed, and tornado then logs a 20-line ``ZMQError: Socket operation on
+non-socket`` traceback into the terminal of whoever ran papermill or the book, in some runs and not
+others. :func:`install` filters exactly that record (ipykernel's own fix for the same race in the sending
+path logs it at debug level); any other error is logged as before.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import importlib.abc
 import importlib.util
 import logging
 import os
 import sys
 import tempfile
+import traceback
 from collections.abc import Iterator
+from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -66,8 +76,24 @@ class _QuietTensorFlow(importlib.abc.MetaPathFinder):
         return spec
 
 
+class _KernelShutdownRace(logging.Filter):
+    """Drops tornado's "Uncaught exception" record of ipykernel's shutdown race (ENOTSOCK in ``iostream``)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if type(error).__name__ != "ZMQError" or getattr(error, "errno", None) != errno.ENOTSOCK:
+            return True
+        frames = traceback.extract_tb(error.__traceback__)
+        return not any(Path(frame.filename).parts[-2:] == ("ipykernel", "iostream.py") for frame in frames)
+
+
 def install() -> None:
-    """Hold back TensorFlow's start-up lines when it is first imported (a no-op if it already is)."""
+    """Hold back TensorFlow's start-up lines when it is first imported (a no-op if it already is), and drop
+    ipykernel's shutdown-race traceback (once)."""
+    for name in ("tornado.general", "tornado.application"):  # a ZMQStream's callback, an IOLoop's callback
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, _KernelShutdownRace) for f in logger.filters):
+            logger.addFilter(_KernelShutdownRace())
     if "tensorflow" not in sys.modules and not any(isinstance(f, _QuietTensorFlow) for f in sys.meta_path):
         sys.meta_path.insert(0, _QuietTensorFlow())
 
