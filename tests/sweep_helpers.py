@@ -29,6 +29,15 @@ def slow_runner(config, seed):
     }
 
 
+def worker_state(config, seed):
+    """A runner that trains nothing and reports what its pool worker set up: TensorFlow imported or not, and
+    the thread counts it will start with."""
+    return {
+        "tensorflow": "tensorflow" in sys.modules,
+        "threads": [os.environ.get("TF_NUM_INTRAOP_THREADS"), os.environ.get("TF_NUM_INTEROP_THREADS")],
+    }
+
+
 def configs():
     from mlp_report.sweeps import RunConfig
 

@@ -258,16 +258,21 @@ def _die_with_parent(parent: int) -> None:
 
 
 def _worker_init(threads: int, parent: int | None = None) -> None:
+    """A pool worker's set-up: end with the parent, ignore Ctrl-C, and give TensorFlow ``threads`` threads.
+
+    TensorFlow is not imported here: its thread pools read ``TF_NUM_INTRAOP_THREADS`` and
+    ``TF_NUM_INTEROP_THREADS`` when the first run imports it, so a worker whose runs never need it (a cached
+    or a custom runner) starts in a fraction of a second instead of paying TensorFlow's import."""
     if parent is not None:
         _die_with_parent(parent)
     # Ctrl-C or a kernel shutdown interrupts the parent, which stops the pool; workers stay quiet.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from .quiet import import_tensorflow
+    if "tensorflow" in sys.modules:  # imported while the worker started (its parent's __main__): set it there
+        import tensorflow as tf
 
-    tf = import_tensorflow()
-
-    tf.config.threading.set_intra_op_parallelism_threads(threads)
-    tf.config.threading.set_inter_op_parallelism_threads(threads)
+        tf.config.threading.set_intra_op_parallelism_threads(threads)
+        tf.config.threading.set_inter_op_parallelism_threads(threads)
+    os.environ["TF_NUM_INTRAOP_THREADS"] = os.environ["TF_NUM_INTEROP_THREADS"] = str(threads)
 
 
 _shared_pool: cf.ProcessPoolExecutor | None = None
