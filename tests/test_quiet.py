@@ -1,4 +1,4 @@
-"""The package's log filters: ipykernel's shutdown race is dropped, every other error still logged."""
+"""The package's log filters: a kernel's shutdown noise is dropped, every other error still logged."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ import mlp_report  # noqa: F401  (importing the package installs the filters, as
 
 @pytest.fixture
 def records():
-    """What tornado's loggers pass on to their handlers during the test."""
+    """What the filtered loggers pass on to their handlers during the test (enabled, at every level, whatever
+    an earlier test's logging configuration did to them)."""
     caught: list[logging.LogRecord] = []
 
     class Catch(logging.Handler):
@@ -23,12 +24,17 @@ def records():
             caught.append(record)
 
     handler = Catch()
-    loggers = [logging.getLogger(name) for name in ("tornado.general", "tornado.application")]
+    loggers = [logging.getLogger(name) for name in ("tornado.general", "tornado.application", "IPKernelApp")]
+    saved = [(logger.disabled, logger.level) for logger in loggers]
     for logger in loggers:
         logger.addHandler(handler)
+        logger.disabled = False
+        logger.setLevel(logging.DEBUG)
     yield caught
-    for logger in loggers:
+    for logger, (disabled, level) in zip(loggers, saved, strict=True):
         logger.removeHandler(handler)
+        logger.disabled = disabled
+        logger.setLevel(level)
 
 
 def _log_uncaught(logger: str, work) -> None:
@@ -85,10 +91,19 @@ def test_other_errors_are_still_logged(records, iopub):
         "ZMQError", "ZMQError", "ZeroDivisionError", None]
 
 
+def test_the_interrupt_before_shutdown_is_not_logged_and_other_kernel_errors_are(records):
+    kernel = logging.getLogger("IPKernelApp")
+    kernel.error("KeyboardInterrupt caught in kernel.")  # in a request's handler
+    kernel.error("KeyboardInterrupt caught in kernel")  # in the event loop
+    kernel.error("Exception in message handler:")
+    kernel.warning("Unknown message type: %r", "foo")
+    assert [r.getMessage() for r in records] == ["Exception in message handler:", "Unknown message type: 'foo'"]
+
+
 def test_installing_twice_adds_one_filter():
     from mlp_report import quiet
 
     quiet.install()
     quiet.install()
-    for name in ("tornado.general", "tornado.application"):
-        assert sum(isinstance(f, quiet._KernelShutdownRace) for f in logging.getLogger(name).filters) == 1
+    for name, kind in quiet._FILTERS.items():
+        assert sum(isinstance(f, kind) for f in logging.getLogger(name).filters) == 1

@@ -8,12 +8,14 @@ the package is imported, does this for whoever imports TensorFlow first; :func:`
 what the package's own modules call. Later C++ logs are cut by ``TF_CPP_MIN_LOG_LEVEL=3``, Python-side
 warnings (``tf.function`` retracing) by the ``tensorflow`` logger.
 
-A notebook kernel that imports the package also drops one line of library noise: ipykernel (7.4 and
-earlier) races with itself at shutdown, when its control thread flushes output through the IOPub event
-pipe the main thread has just closed, and tornado then logs a 20-line ``ZMQError: Socket operation on
-non-socket`` traceback into the terminal of whoever ran papermill or the book, in some runs and not
-others. :func:`install` filters exactly that record (ipykernel's own fix for the same race in the sending
-path logs it at debug level); any other error is logged as before.
+A notebook kernel that imports the package also drops two records of library noise that its shutdown
+writes, in some runs and not others, into the terminal of whoever ran papermill or the book: ipykernel
+(7.4 and earlier) races with itself when its control thread flushes output through the IOPub event pipe
+the main thread has just closed, and tornado logs a 20-line ``ZMQError: Socket operation on non-socket``
+traceback (ipykernel's own fix for the same race in its sending path logs it at debug level); and
+jupyter_client interrupts every kernel before it asks it to shut down, so a kernel still finishing a
+request logs "KeyboardInterrupt caught in kernel" (a user's own interrupt of a cell is reported in the
+cell, not by this record). :func:`install` filters exactly these records; everything else is logged.
 """
 
 from __future__ import annotations
@@ -87,13 +89,25 @@ class _KernelShutdownRace(logging.Filter):
         return not any(Path(frame.filename).parts[-2:] == ("ipykernel", "iostream.py") for frame in frames)
 
 
+class _InterruptBeforeShutdown(logging.Filter):
+    """Drops ipykernel's "KeyboardInterrupt caught in kernel" record (jupyter_client's interrupt at shutdown)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("KeyboardInterrupt caught in kernel")
+
+
+# the loggers that write these records: a ZMQStream's callback, an IOLoop's callback, the kernel's own log
+_FILTERS = {"tornado.general": _KernelShutdownRace, "tornado.application": _KernelShutdownRace,
+            "IPKernelApp": _InterruptBeforeShutdown}
+
+
 def install() -> None:
     """Hold back TensorFlow's start-up lines when it is first imported (a no-op if it already is), and drop
-    ipykernel's shutdown-race traceback (once)."""
-    for name in ("tornado.general", "tornado.application"):  # a ZMQStream's callback, an IOLoop's callback
+    a kernel's shutdown noise (once)."""
+    for name, kind in _FILTERS.items():
         logger = logging.getLogger(name)
-        if not any(isinstance(f, _KernelShutdownRace) for f in logger.filters):
-            logger.addFilter(_KernelShutdownRace())
+        if not any(isinstance(f, kind) for f in logger.filters):
+            logger.addFilter(kind())
     if "tensorflow" not in sys.modules and not any(isinstance(f, _QuietTensorFlow) for f in sys.meta_path):
         sys.meta_path.insert(0, _QuietTensorFlow())
 
