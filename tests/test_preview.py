@@ -4,6 +4,7 @@ a changed code cell executes that chapter only, and Ctrl-C stops the server."""
 
 from __future__ import annotations
 
+import http.client
 import os
 import re
 import shutil
@@ -43,7 +44,7 @@ def _page(url: str) -> str:
     try:
         with urllib.request.urlopen(url, timeout=5) as response:
             return response.read().decode()
-    except OSError:
+    except (OSError, http.client.HTTPException):  # not served yet, or a page cut short while it is rewritten
         return ""
 
 
