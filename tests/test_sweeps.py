@@ -106,10 +106,8 @@ def test_real_runs_inline_process_pool_and_dask_agree(tmp_path, mnist_dir):
 
 
 def test_pool_workers_import_tensorflow_only_for_runs_that_need_it():
-    from sweep_helpers import worker_state
-
     with local_executor(2) as pool:
-        states = [f.result() for f in [pool.submit(worker_state, None, seed) for seed in range(2)]]
+        states = [f.result() for f in [pool.submit(sweep_helpers.worker_state, None, seed) for seed in range(2)]]
     cores = os.cpu_count() or 1
     assert states == [{"tensorflow": False, "threads": [str(max(1, cores // 2))] * 2}] * 2
 
